@@ -1,0 +1,127 @@
+"""Models that every domain app stands on: archiving, attachments, import provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ArchivableQuerySet(models.QuerySet):
+    def active(self) -> ArchivableQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ArchivableQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+
+class Record(models.Model):
+    """An official record: timestamped, versioned for optimistic locking, archived not deleted."""
+
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True, editable=False)
+    archive_reason = models.CharField(_("lý do lưu trữ"), max_length=500, blank=True, editable=False)
+    # Incremented on every save through a service; a form that carries an older value is refused
+    # (see core.services.check_version) so two editors never silently overwrite each other.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        # Official records are archived, never hard-deleted (core.services.record_archive).
+        raise PermissionDenied(_("Hồ sơ chính thức không được xoá; hãy lưu trữ."))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name keeps user-chosen file names (and any "../" in them) out of the file system.
+    suffix = ""
+    if "." in filename:
+        suffix = "." + filename.rsplit(".", 1)[1].lower()[:8]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file on any record; served only to users who may see that record."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    mime_type = models.CharField(_("kiểu tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportBatch(models.Model):
+    """Provenance of one tabular import: which file, who, when, how many rows, and the outcome."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Đã nhập")
+        FAILED = "failed", _("Bị từ chối")
+        DRY_RUN = "dry_run", _("Chạy thử")
+
+    dataset = models.CharField(_("bộ dữ liệu"), max_length=100)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    row_count = models.PositiveIntegerField(_("số dòng"), default=0)
+    created_count = models.PositiveIntegerField(_("số bản ghi tạo mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("số bản ghi cập nhật"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    status = models.CharField(_("kết quả"), max_length=20, choices=Status.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lịch sử nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} – {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @staticmethod
+    def checksum(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from khcn.accounts.permissions import is_department_staff
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "is_department_staff": bool(user and is_department_staff(user)),
+    }

@@ -1,0 +1,30 @@
+"""Personas and builders shared by the test suite (style.md: defined once, used everywhere)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khcn.accounts import roles
+from khcn.accounts.models import User
+from khcn.directory.models import Organisation, Person
+
+PASSWORD = "mat-khau-thu-nghiem-123"
+
+
+def make_user(username: str, *role_codes: str, organisation: Organisation | None = None, **extra: Any) -> User:
+    """A user with the given roles; staff roles get back-office access, host users a directory person."""
+    roles.sync_roles()
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=extra.pop("full_name", username), **extra)
+    from django.contrib.auth.models import Group
+
+    if role_codes:
+        user.groups.set(Group.objects.filter(name__in=role_codes))
+    user.is_staff = any(code in roles.STAFF_ROLES for code in role_codes)
+    user.save()
+    if organisation is not None:
+        Person.objects.create(full_name=user.full_name or username, organisation=organisation, user=user)
+    return user
+
+
+def make_organisation(name: str = "Trung tâm Ứng dụng tiến bộ KH&CN", **fields: Any) -> Organisation:
+    return Organisation.objects.create(name=name, **fields)
