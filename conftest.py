@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
+import pytest
 
-os.environ.setdefault("KHCN_TESTING", "1")
-os.environ.setdefault("AXES_ENABLED", "0")
-
-import pytest  # noqa: E402
-
-from khcn import testing  # noqa: E402
-from khcn.accounts import roles  # noqa: E402
+from khcn import testing
+from khcn.accounts import roles
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def make_user(username: str, *role_codes: str, organisation: Organisation | None
 
     if role_codes:
         user.groups.set(Group.objects.filter(name__in=role_codes))
-    user.is_staff = any(code in roles.STAFF_ROLES for code in role_codes)
+    user.is_staff = user.is_superuser or any(code in roles.STAFF_ROLES for code in role_codes)
     user.save()
     if organisation is not None:
         Person.objects.create(full_name=user.full_name or username, organisation=organisation, user=user)

@@ -125,3 +125,25 @@ class ImportBatch(models.Model):
     @staticmethod
     def checksum(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
+
+
+class ReminderLog(models.Model):
+    """One reminder sent: what it was about, to whom, on which day. Running `remind` twice on the
+    same day must not send the same reminder twice."""
+
+    key = models.CharField(_("mã nhắc việc"), max_length=200)
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    sent_on = models.DateField(_("ngày gửi"))
+    title = models.CharField(_("nội dung"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhắc việc đã gửi")
+        verbose_name_plural = _("nhắc việc đã gửi")
+        ordering = ["-sent_on", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient", "sent_on"], name="reminder_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%d/%m/%Y} {self.recipient}: {self.title}"

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from khcn.core import filetypes, services
+from khcn.core.models import Attachment
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_stored_outside_the_web_root_under_a_random_name(media_root, science_officer, org_a):
+    upload = SimpleUploadedFile("../../etc/quyet-dinh.pdf", PDF_BYTES, content_type="text/plain")
+    attachment = services.attachment_add(record=org_a, upload=upload, by=science_officer)
+    assert attachment.mime_type == "application/pdf"
+    assert attachment.original_name == "quyet-dinh.pdf"
+    assert ".." not in attachment.file.name
+    assert attachment.file.path.startswith(str(media_root))
+    assert len(attachment.sha256) == 64
+
+
+@pytest.mark.django_db
+def test_type_comes_from_content_not_from_the_name(media_root, science_officer, org_a):
+    fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 this is an executable", content_type="application/pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        services.attachment_add(record=org_a, upload=fake, by=science_officer)
+    assert "Kiểu tệp không được chấp nhận" in excinfo.value.messages[0]
+    assert Attachment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_too_large_and_empty_files_are_refused(media_root, settings, science_officer, org_a):
+    settings.ATTACHMENT_MAX_BYTES = 100
+    big = SimpleUploadedFile("lon.pdf", PDF_BYTES + b"0" * 200)
+    with pytest.raises(ValidationError) as excinfo:
+        services.attachment_add(record=org_a, upload=big, by=science_officer)
+    assert "quá lớn" in excinfo.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.attachment_add(record=org_a, upload=SimpleUploadedFile("rong.pdf", b""), by=science_officer)
+    assert Attachment.objects.count() == 0
+
+
+def test_office_files_are_told_apart_inside_the_zip():
+    assert filetypes.sniff(io.BytesIO(_docx_bytes())) == filetypes.DOCX
+    assert filetypes.sniff(io.BytesIO(b"\x89PNG\r\n\x1a\n....")) == filetypes.PNG
+    assert filetypes.sniff(io.BytesIO(b"plain text")) is None
+
+
+@pytest.mark.django_db
+def test_download_only_for_users_who_may_see_the_record(client, media_root, science_officer, host_user, outsider, org_a):
+    attachment = services.attachment_add(
+        record=org_a, upload=SimpleUploadedFile("hop-dong.docx", _docx_bytes()), by=science_officer
+    )
+    url = reverse("core:attachment-download", args=[attachment.pk])
+
+    client.force_login(science_officer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == _docx_bytes()
+    assert "hop-dong.docx" in response["Content-Disposition"]
+
+    for user in (host_user, outsider):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("portal:login") in response["Location"]
