@@ -31,6 +31,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"organisation": organisation})
 
 
+@login_required
+def my_organisation(request: HttpRequest) -> HttpResponse:
+    """A host user's own organisation and its people; nobody else's."""
+    organisation = directory_selectors.organisation_of_user(request.user)
+    if organisation is None:
+        messages.info(request, _("Tài khoản của bạn chưa gắn với tổ chức nào. Hãy liên hệ Sở để được gắn."))
+        return redirect("portal:home")
+    people = directory_selectors.person_list_visible_to(request.user).filter(organisation=organisation)
+    return render(request, "portal/my_organisation.html", {"organisation": organisation, "people": people})
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):

@@ -130,3 +130,25 @@ def test_history_of_a_record_is_viewable(client):
     page = client.get(reverse("admin:directory_organisation_history", args=[org.pk]))
     assert page.status_code == 200
     assert "0221 3713 319" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_host_user_sees_only_its_own_organisation(client):
+    from khcn.directory.models import Person
+
+    org_a = make_organisation("Trung tâm Nấm Văn Giang")
+    org_b = make_organisation("Hợp tác xã chăn nuôi và kinh doanh gà Đông Tảo")
+    Person.objects.create(full_name="Lê Thị Hương", organisation=org_a)
+    Person.objects.create(full_name="Đinh Thị Ngọc", organisation=org_b)
+    host = make_user("host_a", roles.HOST_USER, organisation=org_a)
+    client.force_login(host)
+    page = client.get(reverse("portal:my-organisation")).content.decode()
+    assert "Trung tâm Nấm Văn Giang" in page and "Lê Thị Hương" in page
+    assert "gà Đông Tảo" not in page and "Đinh Thị Ngọc" not in page
+
+
+@pytest.mark.django_db
+def test_user_without_organisation_is_sent_home_with_a_message(client):
+    client.force_login(make_user("lonely", roles.COUNCIL_MEMBER))
+    response = client.get(reverse("portal:my-organisation"), follow=True)
+    assert "chưa gắn với tổ chức nào" in response.content.decode()
