@@ -1,0 +1,72 @@
+"""Production settings: `manage.py check --deploy` is clean, and a missing SECRET_KEY is refused.
+
+Both run in a subprocess with a production environment, because settings are read once at import
+and this test process runs with development/test settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Variables that a production server never has (or that the test run sets) and that change settings.
+NOT_IN_PRODUCTION = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "KHCN_TESTING",
+    "KHCN_INSECURE_COOKIES_FOR_LOCAL_DEMO",
+    "AXES_ENABLED",
+    "OTP_REQUIRED_FOR_STAFF",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "EMAIL_BACKEND",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_PRODUCTION}
+    env.update(
+        DJANGO_SETTINGS_MODULE="khcn.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),  # 86 characters, as `make`'s deployment notes ask for 64+
+        ALLOWED_HOSTS="khcn.example.gov.vn",
+        OTP_REQUIRED_FOR_STAFF="1",
+        KHCN_VAR_DIR=str(tmp_path / "var"),  # keep the checkout's var/ untouched
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_reports_no_issues_with_production_settings(tmp_path):
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output
+
+
+def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = run(["-c", "import khcn.settings"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_an_empty_secret_key(tmp_path):
+    result = run(["-c", "import khcn.settings"], production_env(tmp_path, SECRET_KEY=""))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
