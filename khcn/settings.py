@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "khcn.core",
     "khcn.accounts",
     "khcn.directory",
+    "khcn.councils",
+    "khcn.research",
     "khcn.portal",
 ]
 
