@@ -28,3 +28,17 @@ def make_user(username: str, *role_codes: str, organisation: Organisation | None
 
 def make_organisation(name: str = "Trung tâm Ứng dụng tiến bộ KH&CN", **fields: Any) -> Organisation:
     return Organisation.objects.create(name=name, **fields)
+
+
+ATTACHMENT_INLINE_PREFIX = "core-attachment-content_type-object_id"
+
+
+def empty_inline(prefix: str = ATTACHMENT_INLINE_PREFIX) -> dict[str, str]:
+    """The management form of an inline with no rows: every RecordAdmin change form carries the
+    attachments inline, so a test that posts the form must send it too."""
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }

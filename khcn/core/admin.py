@@ -11,10 +11,64 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from unfold.admin import GenericTabularInline, ModelAdmin
 
-from khcn.core import services
+from khcn.core import filetypes, services
 from khcn.core.models import Attachment, ImportBatch
+
+
+class AttachmentInlineForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ("file", "description")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is not None and not self.instance.pk:
+            # The type is read from the content; the name and the browser's claim are not trusted.
+            self.instance.mime_type = filetypes.check_upload(upload).mime
+            upload.seek(0)
+            self.instance.sha256 = filetypes.sha256_of(upload)
+            upload.seek(0)
+            self.instance.size = upload.size or 0
+            self.instance.original_name = filetypes.safe_display_name(upload.name or "tep")
+        return upload
+
+
+class AttachmentInline(GenericTabularInline):
+    """Files on any record: added here, downloaded through the access-checked view, never deleted."""
+
+    model = Attachment
+    form = AttachmentInlineForm
+    ct_fk_field = "object_id"
+    extra = 0
+    fields = ("file", "description", "download", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = ("download", "size", "uploaded_by", "uploaded_at")
+    verbose_name = _("tệp đính kèm")
+    verbose_name_plural = _("tệp đính kèm")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(archived_at__isnull=True).select_related("uploaded_by")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("tải về"))
+    def download(self, obj: Attachment) -> str:
+        if not obj.pk:
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("core:attachment-download", args=[obj.pk]), obj.original_name)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -76,6 +130,16 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
     show_full_result_count = False
     actions = ["archive_selected"]
     readonly_fields: tuple[str, ...] = ("created_at", "updated_at", "archived_at", "archive_reason")
+    inlines: list[Any] = [AttachmentInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Attachment:
+            for attachment in formset.save(commit=False):
+                attachment.uploaded_by = request.user
+                attachment._history_user = request.user
+                attachment.save()
+            return
+        super().save_formset(request, form, formset, change)
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         return [*super().get_list_filter(request), ArchivedFilter]

@@ -87,3 +87,36 @@ def test_download_only_for_users_who_may_see_the_record(client, media_root, scie
     response = client.get(url)
     assert response.status_code == 302
     assert reverse("portal:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_staff_attach_a_file_on_the_record_page_and_a_fake_one_is_refused(client, media_root, science_officer, org_a):
+    url = reverse("admin:directory_organisation_change", args=[org_a.pk])
+    client.force_login(science_officer)
+    prefix = "core-attachment-content_type-object_id"
+    base = {
+        "name": org_a.name,
+        "kind": org_a.kind,
+        "loaded_version": org_a.version,
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-description": "Giấy chứng nhận",
+    }
+    fake = client.post(url, {**base, f"{prefix}-0-file": SimpleUploadedFile("gcn.pdf", b"not a pdf at all")})
+    assert fake.status_code == 200
+    assert "Kiểu tệp không được chấp nhận" in fake.content.decode()
+    assert Attachment.objects.count() == 0
+
+    org_a.refresh_from_db()
+    ok = client.post(
+        url, {**base, "loaded_version": org_a.version, f"{prefix}-0-file": SimpleUploadedFile("gcn.pdf", PDF_BYTES)}
+    )
+    assert ok.status_code == 302, ok.content.decode()[:3000]
+    attachment = Attachment.objects.get()
+    assert attachment.record == org_a
+    assert attachment.uploaded_by == science_officer
+    assert attachment.mime_type == "application/pdf"
+    page = client.get(url).content.decode()
+    assert reverse("core:attachment-download", args=[attachment.pk]) in page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from khcn.accounts import roles
-from khcn.testing import make_organisation, make_user
+from khcn.testing import empty_inline, make_organisation, make_user
 
 STAFF = [
     roles.DEPARTMENT_LEADER,
@@ -71,7 +71,7 @@ def test_who_may_edit_organisations(client, role, can_edit):
     client.force_login(_user_for(role))
     response = client.post(
         reverse("admin:directory_organisation_change", args=[org.pk]),
-        {"name": "Trung tâm Nấm Văn Giang (đổi tên)", "kind": "research_institute", "loaded_version": org.version},
+        {"name": "Trung tâm Nấm Văn Giang (đổi tên)", "kind": "research_institute", "loaded_version": org.version, **empty_inline()},
     )
     org.refresh_from_db()
     if can_edit:
@@ -110,9 +110,9 @@ def test_a_stale_edit_in_the_back_office_is_refused_with_a_message(client):
     client.force_login(_user_for(roles.SCIENCE_OFFICER))
     url = reverse("admin:directory_organisation_change", args=[org.pk])
     stale = org.version
-    first = client.post(url, {"name": "Tên A", "kind": "state_agency", "loaded_version": stale})
+    first = client.post(url, {"name": "Tên A", "kind": "state_agency", "loaded_version": stale, **empty_inline()})
     assert first.status_code == 302
-    second = client.post(url, {"name": "Tên B", "kind": "state_agency", "loaded_version": stale})
+    second = client.post(url, {"name": "Tên B", "kind": "state_agency", "loaded_version": stale, **empty_inline()})
     assert second.status_code == 200
     assert "vừa được người khác sửa" in second.content.decode()
     org.refresh_from_db()
@@ -125,7 +125,7 @@ def test_history_of_a_record_is_viewable(client):
     client.force_login(_user_for(roles.SCIENCE_OFFICER))
     client.post(
         reverse("admin:directory_organisation_change", args=[org.pk]),
-        {"name": org.name, "kind": "university", "phone": "0221 3713 319", "loaded_version": org.version},
+        {"name": org.name, "kind": "university", "phone": "0221 3713 319", "loaded_version": org.version, **empty_inline()},
     )
     page = client.get(reverse("admin:directory_organisation_history", args=[org.pk]))
     assert page.status_code == 200
