@@ -6,6 +6,14 @@ class CoreConfig(AppConfig):
     name = "khcn.core"
     label = "core"
     verbose_name = _("Dữ liệu dùng chung")
+    # This module holds two AppConfigs, so Django picks neither on its own: say which is ours.
+    default = True
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app declares its tabular datasets in imports.py; importing registers them.
+        autodiscover_modules("imports")
 
 
 class UnfoldConfig(AppConfig):

@@ -10,6 +10,7 @@ from unfold.admin import ModelAdmin
 
 from khcn.accounts.permissions import can_see_personal_data
 from khcn.core.admin import RecordAdmin
+from khcn.core.admin_tabular import TabularAdminMixin
 from khcn.directory.models import (
     AdministrativeUnit,
     FieldOfScience,
@@ -22,7 +23,8 @@ from khcn.directory.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RecordAdmin):
+class OrganisationAdmin(TabularAdminMixin, RecordAdmin):
+    dataset_name = "organisations"
     list_display = ("name", "kind", "tax_code", "administrative_unit", "phone")
     list_filter = ("kind",)
     list_select_related = ("administrative_unit",)
@@ -31,7 +33,8 @@ class OrganisationAdmin(RecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(TabularAdminMixin, RecordAdmin):
+    dataset_name = "people"
     list_display = ("full_name", "academic_title", "degree", "position", "organisation")
     list_filter = ("degree", "academic_title")
     list_select_related = ("organisation",)
@@ -43,6 +46,10 @@ class PersonAdmin(RecordAdmin):
         if can_see_personal_data(request.user):
             return super().get_exclude(request, obj)
         return Person.PERSONAL_FIELDS
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        # The export carries e-mail, phone and birth year: same rule as the form above.
+        return super().has_export_permission(request) and can_see_personal_data(request.user)
 
 
 @admin.register(OfficialDocument)

@@ -21,6 +21,6 @@ class Command(BaseCommand):
                     summary = loader()
                 self.stdout.write(f"  {name}: {summary}")
         self.stdout.write("")
-        self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {demo.DEMO_PASSWORD}):")
         for username, label in demo.logins():
             self.stdout.write(f"  {username:<22} {label}")
