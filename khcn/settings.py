@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "khcn.directory",
     "khcn.councils",
     "khcn.research",
+    "khcn.registries.radiation",
+    "khcn.registries.metrology",
+    "khcn.registries.quality",
     "khcn.portal",
 ]
 
