@@ -107,7 +107,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
             current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()

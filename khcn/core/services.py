@@ -7,7 +7,7 @@ from typing import TypeVar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,7 +85,7 @@ def record_restore(*, record: R, by: User, reason: str = "") -> R:
     return record_save(record=record, by=by, reason=reason or _("Khôi phục từ lưu trữ"))
 
 
-def attachment_add(*, record: object, upload: UploadedFile, by: User, description: str = "") -> Attachment:
+def attachment_add(*, record: models.Model, upload: UploadedFile, by: User, description: str = "") -> Attachment:
     """Attach a file after checking its real type (by content) and its size."""
     kind = filetypes.check_upload(upload)
     upload.seek(0)
@@ -93,7 +93,7 @@ def attachment_add(*, record: object, upload: UploadedFile, by: User, descriptio
     upload.seek(0)
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(type(record)),
-        object_id=str(record.pk),  # type: ignore[attr-defined]
+        object_id=str(record.pk),
         original_name=filetypes.safe_display_name(upload.name or "tep"),
         mime_type=kind.mime,
         size=upload.size or 0,

@@ -77,8 +77,8 @@ class AdministrativeUnitAdmin(ModelAdmin):
 
 
 class ClassificationAdmin(SimpleHistoryAdmin, ModelAdmin):
-    search_fields = ("code", "name")
-    list_filter = ("is_active",)
+    search_fields: tuple[str, ...] = ("code", "name")
+    list_filter: tuple[str, ...] = ("is_active",)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
