@@ -37,7 +37,7 @@ test: install
 
 lint: install
 	$(PY) -m ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 typecheck: install
 	$(PY) -m mypy khcn
