@@ -74,6 +74,13 @@ INSTALLED_APPS = [
     "khcn.registries.radiation",
     "khcn.registries.metrology",
     "khcn.registries.quality",
+    "khcn.registries.technology",
+    "khcn.registries.ip",
+    "khcn.registries.initiatives",
+    "khcn.registries.innovation",
+    "khcn.registries.inspections",
+    "khcn.registries.legaldocs",
+    "khcn.registries.news",
     "khcn.portal",
 ]
 

@@ -10,5 +10,12 @@ urlpatterns = [
     path("so-dang-ky/buc-xa/", include("khcn.registries.radiation.urls")),
     path("so-dang-ky/do-luong/", include("khcn.registries.metrology.urls")),
     path("so-dang-ky/chat-luong/", include("khcn.registries.quality.urls")),
+    path("so-dang-ky/cong-nghe/", include("khcn.registries.technology.urls")),
+    path("so-dang-ky/so-huu-tri-tue/", include("khcn.registries.ip.urls")),
+    path("so-dang-ky/sang-kien/", include("khcn.registries.initiatives.urls")),
+    path("so-dang-ky/doi-moi-sang-tao/", include("khcn.registries.innovation.urls")),
+    path("so-dang-ky/thanh-tra-kiem-tra/", include("khcn.registries.inspections.urls")),
+    path("van-ban/", include("khcn.registries.legaldocs.urls")),
+    path("tin-tuc/", include("khcn.registries.news.urls")),
     path("", include("khcn.portal.urls")),
 ]
