@@ -152,3 +152,14 @@ def test_user_without_organisation_is_sent_home_with_a_message(client):
     client.force_login(make_user("lonely", roles.COUNCIL_MEMBER))
     response = client.get(reverse("portal:my-organisation"), follow=True)
     assert "chưa gắn với tổ chức nào" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_each_role_its_own_pages(client):
+    client.force_login(_user_for(roles.COUNCIL_MEMBER))
+    page = client.get(reverse("portal:home")).content.decode()
+    assert reverse("councils:my-councils") in page and reverse("admin:index") not in page
+
+    client.force_login(_user_for(roles.HOST_USER))
+    page = client.get(reverse("portal:home")).content.decode()
+    assert reverse("portal:my-organisation") in page and reverse("councils:my-councils") not in page
