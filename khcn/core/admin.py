@@ -99,7 +99,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 class VersionedForm(forms.ModelForm):
     """Carries the version the editor loaded, so a stale save is refused instead of overwriting."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(label=_("phiên bản đã mở"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
