@@ -1,0 +1,108 @@
+"""The figures the research app contributes to reports (architecture.md, "Metrics").
+
+Each metric names its key, a Vietnamese label, the queryset of records behind it for a year (and
+optionally a province), and how to aggregate it. `reports` renders them and links every figure
+to the list of records its queryset returns; `value()` computes one figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from khcn.research.models import Call, Plan, PlanItem, Proposal
+
+COUNT = "count"
+DISTINCT = "distinct"
+SUM = "sum"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: Any
+    queryset: Callable[[int, Any], QuerySet]  # (year, province or None) -> records
+    aggregation: str = COUNT  # count | distinct | sum
+    field: str = "pk"  # what distinct counts or sum adds
+    group_by: str = ""  # a breakdown (e.g. by plan group); empty for a single figure
+    unit: str = ""  # "đ" for money
+
+
+def proposals_received(year: int, province: Any = None) -> QuerySet[Proposal]:
+    # "Phiếu đề xuất nhận được" for plan year N: every proposal to that year's calls, whatever
+    # happened to it later (withdrawn and duplicate proposals were received too).
+    return Proposal.objects.active().filter(call__year=year, call__kind=Call.Kind.PROPOSALS)
+
+
+def plan_items_approved(year: int, province: Any = None) -> QuerySet[PlanItem]:
+    """The current lines of the approved plan of the year (adjustments applied)."""
+    qs = PlanItem.objects.active().filter(
+        plan__year=year, plan__status=Plan.Status.APPROVED, plan__archived_at__isnull=True, removed_by__isnull=True
+    )
+    if province is not None:
+        qs = qs.filter(plan__province=province)
+    return qs
+
+
+def plan_items_carried_over(year: int, province: Any = None) -> QuerySet[PlanItem]:
+    return plan_items_approved(year, province).filter(carried_over=True)
+
+
+def plan_items_new(year: int, province: Any = None) -> QuerySet[PlanItem]:
+    return plan_items_approved(year, province).filter(carried_over=False)
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("research.proposals_received", _("Phiếu đề xuất nhiệm vụ nhận được"), proposals_received),
+    Metric("research.plan_tasks", _("Nhiệm vụ KH&CN trong kế hoạch năm"), plan_items_approved),
+    Metric(
+        "research.plan_tasks_carried_over",
+        _("Nhiệm vụ chuyển tiếp"),
+        plan_items_carried_over,
+    ),
+    Metric(
+        "research.plan_tasks_new",
+        _("Nhiệm vụ mở mới"),
+        plan_items_new,
+    ),
+    Metric(
+        "research.plan_tasks_by_group",
+        _("Nhiệm vụ theo nhóm"),
+        plan_items_approved,
+        group_by="group__name",
+    ),
+    Metric(
+        "research.plan_budget_total",
+        _("Tổng kinh phí kế hoạch năm"),
+        plan_items_approved,
+        aggregation=SUM,
+        field="allocation",
+        unit="đ",
+    ),
+)
+
+BY_KEY = {metric.key: metric for metric in METRICS}
+
+
+def _aggregate(qs: QuerySet, metric: Metric) -> Any:
+    if metric.aggregation == SUM:
+        return Sum(metric.field)
+    if metric.aggregation == DISTINCT:
+        return Count(metric.field, distinct=True)
+    return Count("pk")
+
+
+def value(key: str, year: int, province: Any = None) -> Any:
+    """One figure: an int, or {group: int} for a metric with a breakdown (in group order)."""
+    metric = BY_KEY[key]
+    qs = metric.queryset(year, province)
+    if metric.group_by:
+        order = "group__order" if metric.group_by.startswith("group__") else metric.group_by
+        rows = qs.values(metric.group_by).annotate(v=_aggregate(qs, metric)).order_by(order, metric.group_by)
+        return {row[metric.group_by]: row["v"] or 0 for row in rows}
+    result = qs.aggregate(v=_aggregate(qs, metric))["v"]
+    return result or 0
