@@ -16,6 +16,10 @@ ICONS = {
     "research": "science",
     "councils": "groups",
     "reports": "analytics",
+    "radiation": "radiology",
+    "technology": "precision_manufacturing",
+    "ip": "verified",
+    "initiatives": "lightbulb",
 }
 
 
