@@ -57,13 +57,17 @@ ROLES: tuple[Role, ...] = (
         DEPARTMENT_LEADER,
         _("Lãnh đạo Sở"),
         staff=True,
-        permissions=READ_EVERYTHING + ("research.*", "councils.*", "accounts.view_user"),
+        # The department office (Văn phòng Sở) drafts legal documents and communications under the
+        # leadership; there is no office role yet, so the leaders and the science division hold them.
+        permissions=READ_EVERYTHING + ("research.*", "councils.*", "legaldocs.*", "news.*", "accounts.view_user"),
     ),
     Role(
         SCIENCE_OFFICER,
         _("Phòng Quản lý khoa học"),
         staff=True,
-        permissions=READ_EVERYTHING + DIRECTORY_EDIT + ("research.*", "councils.*", "initiatives.*"),
+        permissions=READ_EVERYTHING
+        + DIRECTORY_EDIT
+        + ("research.*", "councils.*", "initiatives.*", "legaldocs.*", "news.*"),
     ),
     Role(
         TECHNOLOGY_OFFICER,
@@ -93,7 +97,7 @@ ROLES: tuple[Role, ...] = (
         FINANCE_OFFICER,
         _("Phòng Kế hoạch – Tài chính"),
         staff=True,
-        permissions=READ_EVERYTHING + ("legaldocs.*", "news.*", "directory.view_*"),
+        permissions=READ_EVERYTHING + ("directory.view_*",),
     ),
     Role(COUNCIL_MEMBER, _("Thành viên hội đồng"), staff=False),
     Role(HOST_USER, _("Tổ chức chủ trì"), staff=False),
