@@ -50,7 +50,7 @@ Units = set[int] | None
 @dataclass(frozen=True)
 class Metric:
     key: str
-    label: str
+    label: Any  # a str or a lazy translation
     section: str
     queryset: Callable[[Period, Units], QuerySet[Any]]
     aggregate: Literal["count", "distinct", "sum"] = "count"

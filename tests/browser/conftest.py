@@ -98,3 +98,8 @@ def page(context: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         except Exception as exc:  # a screenshot must never hide the real failure
             print(f"screenshot failed: {exc}")
     page.close()
+
+
+# Browser tests run in transactions that Django ends by emptying every table. Reference data that
+# migrations seed (rule sets, plan groups, authority rules...) would be gone for the next test, so
+# every browser test is marked serialized_rollback=True: Django restores the seeded rows afterwards.

@@ -11,7 +11,7 @@ from khcn import testing
 from khcn.accounts import roles
 from khcn.directory.models import Organisation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ORGANISATION = "Trung tâm Ứng dụng tiến bộ KH&CN Hưng Yên"
 NEW_PHONE = "0221 3862 000"

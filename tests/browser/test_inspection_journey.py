@@ -15,7 +15,7 @@ from khcn.accounts import roles
 from khcn.directory.models import Organisation
 from khcn.registries.inspections.models import Inspection, Sanction
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ESTABLISHMENT = "Cửa hàng xăng dầu Giả định Ánh Dương 01"
 

@@ -14,7 +14,7 @@ from khcn.registries.radiation import services
 from khcn.registries.radiation.models import MeasurementPoint, Survey
 from khcn.registries.radiation.tests.conftest import csv_bytes, point_row
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HOT_SPOT = "HY-T-006"
 

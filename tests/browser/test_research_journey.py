@@ -19,7 +19,7 @@ from khcn.research import services
 from khcn.research.models import Call, Plan, Proposal
 from khcn.research.tests.builders import Builder
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "Nghiên cứu quy trình sản xuất nấm linh chi đạt tiêu chuẩn dược liệu tại Văn Giang"
 

@@ -21,7 +21,7 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS,
 
 from .conftest import NINE, Builder
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCORES = {"can_thiet": "9", "muc_tieu": "8", "noi_dung": "26", "san_pham": "17", "nang_luc": "12", "kinh_phi": "11"}
 COUNCIL = "Hội đồng tuyển chọn 2025"
