@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "khcn.registries.inspections",
     "khcn.registries.legaldocs",
     "khcn.registries.news",
+    "khcn.reports",
     "khcn.portal",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("so-dang-ky/thanh-tra-kiem-tra/", include("khcn.registries.inspections.urls")),
     path("van-ban/", include("khcn.registries.legaldocs.urls")),
     path("tin-tuc/", include("khcn.registries.news.urls")),
+    path("bao-cao/", include("khcn.reports.urls")),
     path("", include("khcn.portal.urls")),
 ]

@@ -1,0 +1,54 @@
+"""Server-rendered SVG bar charts (no JavaScript, no CDN): the dashboard draws them inline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from khcn.lib.formats import group_thousands
+
+ROW = 22
+LABEL_WIDTH = 300
+BAR_WIDTH = 320
+VALUE_WIDTH = 90
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    previous: int | None = None  # drawn as a thin bar under the main one, on the same scale
+    href: str = ""
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
+    """Horizontal bars, one row per bar; each row scaled to its own pair (this year, last year)
+    so a 20.363 next to a 2 still reads, and the pair shows the change."""
+    height = ROW * len(bars) + 8
+    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, bar in enumerate(bars):
+        y = 4 + index * ROW
+        scale = max(bar.value, bar.previous or 0, 1)
+        length = round(BAR_WIDTH * bar.value / scale)
+        label = bar.label if len(bar.label) <= 48 else bar.label[:47] + "…"
+        parts.append(f'<text x="0" y="{y + 13}"><title>{escape(bar.label)}</title>{escape(label)}</text>')
+        rect = f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{length}" height="11" fill="#1f6f8b"/>'
+        if bar.href:
+            rect = f'<a href="{escape(bar.href)}">{rect}</a>'
+        parts.append(rect)
+        if bar.previous is not None:
+            previous = round(BAR_WIDTH * bar.previous / scale)
+            parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 15}" width="{previous}" height="4" fill="#b7c9d3"/>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 13}">{escape(group_thousands(bar.value))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
