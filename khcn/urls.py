@@ -17,6 +17,8 @@ urlpatterns = [
     path("so-dang-ky/thanh-tra-kiem-tra/", include("khcn.registries.inspections.urls")),
     path("van-ban/", include("khcn.registries.legaldocs.urls")),
     path("tin-tuc/", include("khcn.registries.news.urls")),
+    path("csdl/", include("khcn.public.urls")),
+    path("api/", include("khcn.api.urls")),
     path("bao-cao/", include("khcn.reports.urls")),
     path("", include("khcn.portal.urls")),
 ]

@@ -67,13 +67,13 @@ ROLES: tuple[Role, ...] = (
         staff=True,
         permissions=READ_EVERYTHING
         + DIRECTORY_EDIT
-        + ("research.*", "councils.*", "initiatives.*", "legaldocs.*", "news.*"),
+        + ("research.*", "councils.*", "initiatives.*", "legaldocs.*", "news.*", "public.*"),
     ),
     Role(
         TECHNOLOGY_OFFICER,
         _("Phòng Quản lý công nghệ và sở hữu trí tuệ"),
         staff=True,
-        permissions=READ_EVERYTHING + DIRECTORY_EDIT + ("technology.*", "ip.*", "innovation.*", "councils.*"),
+        permissions=READ_EVERYTHING + DIRECTORY_EDIT + ("technology.*", "ip.*", "innovation.*", "councils.*", "public.*"),
     ),
     Role(
         QUALITY_OFFICER,

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from khcn.api import docs, views
+
+router = DefaultRouter()
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("initiatives", views.InitiativeViewSet, basename="initiative")
+router.register("legal-documents", views.LegalDocumentViewSet, basename="legal-document")
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/search/", views.SearchView.as_view(), name="search"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
+    path("docs/", docs.docs, name="docs"),
+]

@@ -1,0 +1,240 @@
+"""What the public may read: every public list, page, export, search hit and API answer goes
+through these querysets, so a record that is not published never leaks by one path and not another.
+
+Rules (see models.py): tasks, organisations, initiatives (recognised) and use-right certificates
+(not revoked) need a Publication row; legal documents their `is_public` flag; articles the news
+workflow's published state; people their own `public_profile_consent`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from khcn.directory.models import Organisation, Person
+from khcn.public.models import Publication
+from khcn.research.models import Task
+
+
+def published_q(model: type[Model]) -> Exists:
+    """An Exists() that holds when the record has a Publication row (one subquery, no join rows)."""
+    return Exists(
+        Publication.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"))
+    )
+
+
+def is_published(record: Model) -> bool:
+    return Publication.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+    ).exists()
+
+
+# --- Tasks --------------------------------------------------------------------------------------------
+
+# Statuses a task may be shown in: once the province has approved it (earlier steps are internal).
+PUBLIC_TASK_STATUSES = (Task.Status.APPROVED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.CANCELLED)
+
+
+def task_list_public() -> QuerySet[Task]:
+    return (
+        Task.objects.active()
+        .filter(published_q(Task), status__in=PUBLIC_TASK_STATUSES)
+        .select_related("form", "field", "field__parent", "group", "host", "host__administrative_unit", "pi")
+        .order_by("-plan_year", "code")
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    field: str = ""
+    year: int | None = None
+    status: str = ""
+    host: int | None = None
+    area: str = ""
+    form: str = ""
+    ids: tuple[int, ...] | None = None
+
+
+def task_list_filtered(filters: TaskFilters) -> QuerySet[Task]:
+    qs = task_list_public()
+    if filters.field:
+        qs = qs.filter(Q(field__code=filters.field) | Q(field__parent__code=filters.field))
+    if filters.year:
+        qs = qs.filter(plan_year=filters.year)
+    if filters.status in PUBLIC_TASK_STATUSES:
+        qs = qs.filter(status=filters.status)
+    if filters.host:
+        qs = qs.filter(host_id=filters.host)
+    if filters.area:
+        qs = qs.filter(host__administrative_unit__code=filters.area)
+    if filters.form:
+        qs = qs.filter(form__code=filters.form)
+    if filters.ids is not None:
+        qs = qs.filter(pk__in=filters.ids)
+    return qs
+
+
+def task_facets(qs: QuerySet[Task]) -> dict[str, list[tuple[Any, str, int]]]:
+    """Counts per value of each facet over the filtered list: five grouped queries, whatever its length."""
+    base = qs.order_by()
+    status_labels = dict(Task.Status.choices)
+
+    def rows(*fields: str) -> list[Any]:
+        return list(base.values_list(*fields).annotate(n=Count("pk")).order_by("-n", fields[0]))
+
+    return {
+        "field": [(code, f"{code} – {name}", n) for code, name, n in rows("field__code", "field__name")],
+        "year": sorted(((y, str(y), n) for y, n in rows("plan_year")), reverse=True),
+        "status": [(code, str(status_labels.get(code, code)), n) for code, n in rows("status")],
+        "host": [(pk, name, n) for pk, name, n in rows("host_id", "host__name") if pk],
+        "area": [
+            (c, name, n)
+            for c, name, n in rows("host__administrative_unit__code", "host__administrative_unit__name")
+            if c
+        ],
+        "form": [(code, name, n) for code, name, n in rows("form__code", "form__name")],
+    }
+
+
+def get_public_task(pk: int) -> Task:
+    task = task_list_public().filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+# --- Organisations and people -------------------------------------------------------------------------
+
+
+def organisation_list_public() -> QuerySet[Organisation]:
+    # The count of public tasks as a correlated subquery: one query for the whole page.
+    task_count = (
+        task_list_public().filter(host=OuterRef("pk")).order_by().values("host").annotate(c=Count("pk")).values("c")
+    )
+    qs: QuerySet[Organisation] = Organisation.objects.active()  # type: ignore[assignment]
+    return (
+        qs.filter(published_q(Organisation))
+        .select_related("administrative_unit")
+        .annotate(public_task_count=Coalesce(Subquery(task_count), 0))
+        .order_by("name")
+    )
+
+
+def get_public_organisation(pk: int) -> Organisation:
+    organisation = organisation_list_public().filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def person_list_public() -> QuerySet[Person]:
+    """Scientists who agreed to a public profile; never their personal data (see PERSON_PUBLIC_FIELDS)."""
+    return (
+        Person.objects.active()
+        .filter(public_profile_consent=True)
+        .select_related("organisation", "field")
+        .order_by("full_name", "pk")
+    )
+
+
+# Only these fields of a person ever leave the back office (Law on Personal Data Protection).
+PERSON_PUBLIC_FIELDS = ("full_name", "academic_title", "degree", "position", "organisation", "field")
+
+
+def get_public_person(pk: int) -> Person:
+    person = person_list_public().filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def public_name(person: Person | None) -> str:
+    """A person's name where the public may see it: only with consent."""
+    if person is None or not person.public_profile_consent:
+        return ""
+    return person.display_name
+
+
+# --- Other registries ---------------------------------------------------------------------------------
+
+
+def initiative_list_public() -> QuerySet:
+    from khcn.registries.initiatives.models import Initiative
+
+    return (
+        Initiative.objects.active()
+        .filter(published_q(Initiative), status=Initiative.Status.RECOGNISED)
+        .select_related("unit", "decision")
+        .order_by("-year", "code")
+    )
+
+
+def certificate_list_public() -> QuerySet:
+    from khcn.registries.ip.models import UseRightCertificate
+
+    return (
+        UseRightCertificate.objects.active()
+        .filter(published_q(UseRightCertificate), revoked=False)
+        .select_related("holder_organisation", "holder_person", "area_unit")
+        .order_by("-issue_date", "number")
+    )
+
+
+def legal_document_list_public() -> QuerySet:
+    from khcn.registries.legaldocs.selectors import public_documents
+
+    return public_documents().order_by("-issue_date", "number")
+
+
+def article_list_public() -> QuerySet:
+    from khcn.registries.news.selectors import article_list_public as articles
+
+    return articles()
+
+
+# --- Summary figures ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    tasks: int
+    tasks_in_progress: int
+    tasks_completed: int
+    state_budget: int
+    organisations: int
+    people: int
+    initiatives: int
+    certificates: int
+    legal_documents: int
+    articles: int
+
+
+def summary() -> Summary:
+    """The home page's figures, each a count over the same public querysets the lists show."""
+    tasks = (
+        task_list_public()
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            in_progress=Count("pk", filter=Q(status=Task.Status.IN_PROGRESS)),
+            completed=Count("pk", filter=Q(status=Task.Status.COMPLETED)),
+            budget=Sum("state_budget"),
+        )
+    )
+    return Summary(
+        tasks=tasks["n"],
+        tasks_in_progress=tasks["in_progress"],
+        tasks_completed=tasks["completed"],
+        state_budget=tasks["budget"] or 0,
+        organisations=Organisation.objects.active().filter(published_q(Organisation)).count(),
+        people=person_list_public().count(),
+        initiatives=initiative_list_public().count(),
+        certificates=certificate_list_public().count(),
+        legal_documents=legal_document_list_public().count(),
+        articles=article_list_public().count(),
+    )

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_figures_count_only_public_records(client, world):
+    response = client.get(reverse("public:home"))
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert summary.tasks == 1  # not the unpublished one, not the one only ordered
+    assert summary.organisations == 1
+    assert summary.people == 1
+    assert summary.certificates == 1
+    assert summary.initiatives == 1
+    assert summary.legal_documents == 1
+    assert summary.articles == 1
+
+
+def test_task_list_shows_only_published_tasks(client, world):
+    body = client.get(reverse("public:task-list")).content.decode()
+    assert world.task.title in body
+    assert world.task_hidden.title not in body
+    assert world.task_early.title not in body
+
+
+def test_task_detail_404_for_unpublished(client, world):
+    assert client.get(reverse("public:task-detail", args=[world.task.pk])).status_code == 200
+    assert client.get(reverse("public:task-detail", args=[world.task_hidden.pk])).status_code == 404
+    assert client.get(reverse("public:task-detail", args=[world.task_early.pk])).status_code == 404
+
+
+def test_task_detail_names_pi_only_with_consent(client, world):
+    body = client.get(reverse("public:task-detail", args=[world.task.pk])).content.decode()
+    assert "Nguyễn Văn Đông" in body
+    assert "dong@example.com" not in body
+
+
+def test_task_facets_and_filters(client, world):
+    response = client.get(reverse("public:task-list"), {"nam": 2024})
+    assert list(response.context["page"].object_list) == [world.task]
+    assert (2024, "2024", 1) in response.context["facets"]["year"]
+    assert client.get(reverse("public:task-list"), {"nam": 2020}).context["page"].paginator.count == 0
+    assert client.get(reverse("public:task-list"), {"q": "long nhan"}).context["page"].paginator.count == 1
+
+
+def test_organisations_and_people(client, world):
+    body = client.get(reverse("public:organisation-list")).content.decode()
+    assert world.org.name in body and world.org_hidden.name not in body
+    assert client.get(reverse("public:organisation-detail", args=[world.org_hidden.pk])).status_code == 404
+    body = client.get(reverse("public:person-list")).content.decode()
+    assert "Nguyễn Văn Đông" in body
+    assert "Trần Thị Long Nhãn" not in body
+    assert "0912345678" not in body
+    assert client.get(reverse("public:person-detail", args=[world.person_hidden.pk])).status_code == 404
+    body = client.get(reverse("public:organisation-detail", args=[world.org.pk])).content.decode()
+    assert "Trần Thị Long Nhãn" not in body
+
+
+def test_certificates_and_initiatives(client, world):
+    body = client.get(reverse("public:certificate-list")).content.decode()
+    assert "GCN-01" in body and "GCN-02" not in body
+    body = client.get(reverse("public:initiative-list")).content.decode()
+    assert "Sáng kiến sấy long nhãn" in body and "đang xét" not in body
+
+
+def test_search_page(client, world):
+    response = client.get(reverse("public:search"), {"q": "long nhan"})
+    body = response.content.decode()
+    assert "<mark>" in body
+    assert world.task.code in body
+    assert "Bản nháp" not in body
+
+
+def test_search_csv(client, world):
+    response = client.get(reverse("public:search"), {"q": "long nhan", "dinh-dang": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert world.task.code in text
+    assert "chưa công bố" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "hidden"),
+    [
+        ("nhiem-vu", "bảo quản long nhãn", "chưa công bố"),
+        ("to-chuc", "Hợp tác xã Long nhãn", "Bí mật"),
+        ("nha-khoa-hoc", "Nguyễn Văn Đông", "Trần Thị"),
+        ("chi-dan-dia-ly", "GCN-01", "GCN-02"),
+        ("sang-kien", "sấy long nhãn", "đang xét"),
+    ],
+)
+def test_exports_hold_only_public_records(client, world, name, shown, hidden):
+    csv_text = client.get(reverse("public:export", args=[name, "csv"])).content.decode("utf-8-sig")
+    assert shown in csv_text and hidden not in csv_text
+    response = client.get(reverse("public:export", args=[name, "json"]))
+    data = json.loads(b"".join(response.streaming_content))
+    dumped = json.dumps(data, ensure_ascii=False)
+    assert shown in dumped and hidden not in dumped
+    assert "example.com" not in dumped
+
+
+def test_list_download_keeps_filters(client, world):
+    response = client.get(reverse("public:task-list"), {"nam": 2024, "dinh-dang": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert world.task.code in response.content.decode("utf-8-sig")
+
+
+def test_form1_xlsx(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("public:form1"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Tên nhiệm vụ"
+    assert [r[1] for r in rows[1:]] == [world.task.code]
+
+
+def test_data_dictionary(client, world):
+    body = client.get(reverse("public:data-dictionary")).content.decode()
+    assert "state_budget" in body and "Mẫu 1" in body
+
+
+def test_sitemap_lists_only_public_records(client, world):
+    body = client.get(reverse("public:sitemap")).content.decode()
+    assert reverse("public:task-detail", args=[world.task.pk]) in body
+    assert reverse("public:task-detail", args=[world.task_hidden.pk]) not in body
+    assert reverse("public:person-detail", args=[world.person_hidden.pk]) not in body
+
+
+def test_english(client, world):
+    response = client.get(reverse("public:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Science and technology database" in response.content.decode()
+    response = client.get(reverse("public:search"), {"q": "long nhan"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "results for" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["public:home", "public:task-list", "public:organisation-list", "public:person-list",
+             "public:certificate-list", "public:initiative-list", "public:data-dictionary"],
+)  # fmt: skip
+def test_list_pages_cost_a_fixed_number_of_queries(client, world, name, django_assert_max_num_queries):
+    client.get(reverse(name))  # warm the content-type cache
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_task_list_queries_do_not_grow_with_rows(client, world, django_user_model, django_assert_num_queries):
+    from khcn.public import services
+    from khcn.research.tests.builders import Builder
+
+    admin = django_user_model.objects.get(username="quan_tri_csdl")
+    client.get(reverse("public:task-list"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("public:task-list"))
+    build = Builder(admin)
+    for _ in range(5):
+        services.publication_create(record=build.task(title="Thêm nhiệm vụ"), by=admin)
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("public:task-list"))
+    assert len(after) == len(before)

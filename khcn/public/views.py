@@ -1,0 +1,188 @@
+"""The public S&T database (no login): home with figures, tasks with facets, organisations,
+scientists who consented, GI holders, initiatives, search, open data. Function views; each reads
+through selectors.py, which applies the publication rules first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from khcn.public import exports, search, selectors
+from khcn.public.selectors import TaskFilters
+
+PER_PAGE = 25
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "") or None
+    except ValueError:
+        return None
+
+
+def _querystring(request: HttpRequest, *drop: str) -> str:
+    params = request.GET.copy()
+    for key in ("trang", *drop):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html", {"summary": selectors.summary()})
+
+
+def _task_filters(request: HttpRequest) -> TaskFilters:
+    query = request.GET.get("q", "").strip()[:200]
+    ids = None
+    if query:
+        # The same search as /csdl/tim-kiem/, restricted to tasks (the first 500 hits).
+        hits = search.search(query, kind="task", limit=500).hits
+        ids = tuple(h.entry.object_id for h in hits)
+    return TaskFilters(
+        field=request.GET.get("linh-vuc", "")[:10],
+        year=_int(request.GET.get("nam")),
+        status=request.GET.get("trang-thai", ""),
+        host=_int(request.GET.get("chu-tri")),
+        area=request.GET.get("dia-ban", "")[:10],
+        form=request.GET.get("hinh-thuc", "")[:40],
+        ids=ids,
+    )
+
+
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponseBase:
+    filters = _task_filters(request)
+    tasks = selectors.task_list_filtered(filters)
+    fmt = request.GET.get("dinh-dang", "")
+    if fmt == "csv":
+        return exports.csv_response(exports.TASKS, tasks)
+    if fmt == "json":
+        return exports.json_response(exports.TASKS, tasks)
+    page = Paginator(tasks, PER_PAGE).get_page(request.GET.get("trang"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": request.GET.get("q", "").strip()[:200],
+        "facets": selectors.task_facets(tasks),
+        "querystring": _querystring(request),
+        "export_querystring": _querystring(request, "dinh-dang"),
+    }
+    return render(request, "public/task_list.html", context)
+
+
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_public_task(pk)
+    return render(request, "public/task_detail.html", {"task": task, "pi_name": selectors.public_name(task.pi)})
+
+
+def _simple_list(
+    request: HttpRequest, table: exports.Table, template: str, extra: dict[str, Any] | None = None
+) -> HttpResponseBase:
+    qs = table.queryset()
+    fmt = request.GET.get("dinh-dang", "")
+    if fmt == "csv":
+        return exports.csv_response(table, qs)
+    if fmt == "json":
+        return exports.json_response(table, qs)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("trang"))
+    return render(
+        request, template, {"page": page, "table": table, "querystring": _querystring(request), **(extra or {})}
+    )
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
+    return _simple_list(request, exports.ORGANISATIONS, "public/organisation_list.html")
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_public_organisation(pk)
+    tasks = selectors.task_list_public().filter(host=organisation)
+    people = selectors.person_list_public().filter(organisation=organisation)
+    return render(
+        request, "public/organisation_detail.html", {"organisation": organisation, "tasks": tasks, "people": people}
+    )
+
+
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponseBase:
+    return _simple_list(request, exports.PEOPLE, "public/person_list.html")
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_public_person(pk)
+    tasks = selectors.task_list_public().filter(pi=person)
+    return render(request, "public/person_detail.html", {"person": person, "tasks": tasks})
+
+
+@require_GET
+def certificate_list(request: HttpRequest) -> HttpResponseBase:
+    return _simple_list(
+        request,
+        exports.CERTIFICATES,
+        "public/certificate_list.html",
+        {"holder_name": search.certificate_holder_name},
+    )
+
+
+@require_GET
+def initiative_list(request: HttpRequest) -> HttpResponseBase:
+    return _simple_list(request, exports.INITIATIVES, "public/initiative_list.html")
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("loai", "")
+    page_number = _int(request.GET.get("trang")) or 1
+    results = search.search(query, kind=kind, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE)
+    if request.GET.get("dinh-dang") == "csv":
+        return _search_csv(query, kind)
+    pages = max(1, -(-results.total // PER_PAGE))
+    context = {
+        "query": query,
+        "kind": kind,
+        "results": results,
+        "kinds": [(k, s.label, results.by_kind.get(k, 0)) for k, s in search.SOURCES.items()],
+        "page_number": page_number,
+        "pages": pages,
+        "querystring": _querystring(request),
+    }
+    return render(request, "public/search.html", context)
+
+
+def _search_csv(query: str, kind: str) -> HttpResponse:
+    from khcn.lib import tabular
+
+    results = search.search(query, kind=kind, limit=1000)
+    headers = ["Loại", "Tiêu đề", "Tóm tắt", "Năm", "Đường dẫn"]
+    rows = ([h.kind_label, h.entry.title, h.entry.summary, h.entry.year or "", h.entry.url] for h in results.hits)
+    response = HttpResponse(tabular.write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tim-kiem.csv"'
+    return response
+
+
+@require_GET
+def data_dictionary(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/data_dictionary.html", {"tables": exports.TABLES.values()})
+
+
+@require_GET
+def export_table(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
+    table = exports.TABLES.get(name)
+    if table is None:
+        raise Http404
+    return exports.csv_response(table) if fmt == "csv" else exports.json_response(table)
+
+
+@require_GET
+def form1(request: HttpRequest) -> HttpResponse:
+    return exports.form1_xlsx()
