@@ -20,8 +20,13 @@ from rest_framework.views import APIView
 
 from khcn.api import serializers as s
 from khcn.api.permissions import IsStaffOrHost
+from khcn.directory.models import Organisation, Person
 from khcn.public import search as public_search
 from khcn.public import selectors as public
+from khcn.registries.initiatives.models import Initiative
+from khcn.registries.ip.models import UseRightCertificate
+from khcn.registries.legaldocs.models import LegalDocument
+from khcn.registries.news.models import Article
 from khcn.research import selectors as research_selectors
 from khcn.research import services as research_services
 from khcn.research.models import Proposal, Task
@@ -31,6 +36,17 @@ class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
     permission_classes = (AllowAny,)
     # Anonymous reads need no session: skip CSRF/session work and keep the schema's security honest.
     authentication_classes = ()
+
+    model: Any = None  # for the schema only: the type of the records this endpoint lists
+
+    def public_queryset(self) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        # Schema generation (also run by `check`) must not touch the database, which may be empty.
+        if getattr(self, "swagger_fake_view", False):
+            return self.model._default_manager.none()
+        return self.public_queryset()
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -49,10 +65,11 @@ class TaskFilter(django_filters.FilterSet):
 class TaskViewSet(PublicReadOnly):
     """Published S&T tasks."""
 
+    model = Task
     serializer_class = s.PublicTaskSerializer
     filterset_class = TaskFilter
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.task_list_public()
 
 
@@ -67,60 +84,66 @@ class OrganisationFilter(django_filters.FilterSet):
 class OrganisationViewSet(PublicReadOnly):
     """Published organisations."""
 
+    model = Organisation
     serializer_class = s.PublicOrganisationSerializer
     filterset_class = OrganisationFilter
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.organisation_list_public()
 
 
 class PersonViewSet(PublicReadOnly):
     """Scientists who consented to a public profile."""
 
+    model = Person
     serializer_class = s.PublicPersonSerializer
     filterset_fields = ("organisation",)
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.person_list_public()
 
 
 class CertificateViewSet(PublicReadOnly):
     """Holders of the GI "Hưng Yên" and the certification mark "Long nhãn Hưng Yên" (published)."""
 
+    model = UseRightCertificate
     serializer_class = s.PublicCertificateSerializer
     filterset_fields = ("kind", "product")
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.certificate_list_public()
 
 
 class InitiativeViewSet(PublicReadOnly):
     """Recognised, published initiatives."""
 
+    model = Initiative
     serializer_class = s.PublicInitiativeSerializer
     filterset_fields = ("year", "field")
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.initiative_list_public()
 
 
 class LegalDocumentViewSet(PublicReadOnly):
     """The public library of legal documents."""
 
+    model = LegalDocument
     serializer_class = s.PublicLegalDocumentSerializer
     filterset_fields = ("kind", "form", "area")
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.legal_document_list_public()
 
 
 class ArticleViewSet(PublicReadOnly):
     """Published articles."""
 
+    model = Article
     serializer_class = s.PublicArticleSerializer
     filterset_fields = ("topic",)
 
-    def get_queryset(self) -> Any:
+    def public_queryset(self) -> Any:
         return public.article_list_public()
 
 
