@@ -163,6 +163,10 @@ class InstrumentAdmin(KeysetAdminMixin, TabularAdminMixin, RecordAdmin):
     readonly_fields = (*RecordAdmin.readonly_fields, "status", "last_verified_on", "next_due_on")
     inlines = [VerificationInline, AttachmentInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Instrument]:
+        # An instrument's name shows its type (autocomplete lists, the verification form).
+        return super().get_queryset(request).select_related("instrument_type", "owner")
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         # Exact matches through indexes, never "%term%" over the whole table.
         term = search_term.strip()

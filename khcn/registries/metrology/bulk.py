@@ -206,7 +206,8 @@ def insert_with_history(
             converted.append(values)
         rows = converted
     # Written in this order: the given columns, then the defaulted ones (the same for every row).
-    ordered = [model._meta.get_field(name) for name in columns] + [f for f in fields if f.attname not in given]
+    ordered: list[Any] = [model._meta.get_field(name) for name in columns]
+    ordered += [f for f in fields if f.attname not in given]
     records = [[*row, *defaults] for row in rows] if defaults else rows
     pk = model._meta.pk
     assert pk is not None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.db.models import QuerySet
 
 from khcn.accounts import roles
 from khcn.accounts.models import User
-from khcn.registries.metrology.models import Instrument, InstrumentType, Verification, VerificationCycle
+from khcn.registries.metrology.models import Instrument, InstrumentType, VerificationCycle
 
 
 class CycleTable:
@@ -78,16 +77,3 @@ def division_emails() -> tuple[str, ...]:
         .distinct()
     )
     return tuple(sorted(emails))
-
-
-def verifications_of(instrument: Instrument) -> QuerySet[Verification]:
-    return instrument.verifications.active().select_related("verifying_body").order_by("-date", "-id")
-
-
-def verification_list(**filters: Any) -> QuerySet[Verification]:
-    """Verifications with what a list shows, in one query."""
-    return (
-        Verification.objects.active()
-        .filter(**filters)
-        .select_related("instrument__instrument_type", "instrument__owner", "verifying_body")
-    )
