@@ -19,7 +19,7 @@ from khcn import testing
 from khcn.councils.models import Council, ScoreSheet
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS, _unavailable
 
-from .conftest import NINE, Builder
+from khcn.councils.tests.conftest import NINE, Builder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
