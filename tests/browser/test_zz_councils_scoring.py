@@ -17,9 +17,8 @@ import pytest
 
 from khcn import testing
 from khcn.councils.models import Council, ScoreSheet
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS, _unavailable
-
 from khcn.councils.tests.conftest import NINE, Builder
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, TIMEOUT_MS, _unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
