@@ -61,7 +61,9 @@ def _set_history_meta(record: Record, by: User | None, reason: str) -> None:
     if by is not None and by.is_authenticated:
         record._history_user = by  # type: ignore[attr-defined]
     if reason:
-        record._change_reason = reason  # type: ignore[attr-defined]
+        # simple-history keeps the reason in a 100-character column; PostgreSQL refuses longer
+        # text (SQLite would silently keep it), so the full reason belongs in the record's event.
+        record._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # type: ignore[attr-defined]
 
 
 def record_archive(*, record: R, by: User, reason: str) -> R:
