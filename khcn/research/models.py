@@ -43,6 +43,31 @@ MONEY_VALIDATORS = [
 MONTHS_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_DURATION_MONTHS)]
 
 
+class BudgetTotal:
+    """Tasks, applications and appraisals carry the same budget by source (whole đồng)."""
+
+    state_budget: int
+    counterpart_budget: int
+    other_budget: int
+
+    @property
+    def total_budget(self) -> int:
+        return self.state_budget + self.counterpart_budget + self.other_budget
+
+
+def budget_by_source_constraint(name: str) -> models.CheckConstraint:
+    """Amounts are never negative, stay below MAX_BUDGET, and the lump-sum part is within the state budget."""
+    return models.CheckConstraint(
+        condition=Q(state_budget__gte=0)
+        & Q(state_budget__lte=MAX_BUDGET)
+        & Q(state_budget_lump_sum__gte=0)
+        & Q(counterpart_budget__gte=0)
+        & Q(other_budget__gte=0)
+        & Q(state_budget_lump_sum__lte=F("state_budget")),
+        name=name,
+    )
+
+
 class LegalRegime(models.TextChoices):
     """The rules a task is managed under (tasks.md §0): the law and the province's own decision."""
 
@@ -259,7 +284,7 @@ class ProposalEvent(EventBase):
 # --- Tasks ---------------------------------------------------------------------------------------
 
 
-class Task(Record):
+class Task(BudgetTotal, Record):
     """An S&T task (nhiệm vụ KH&CN). One row for its whole life, across every plan year it appears in."""
 
     class Status(models.TextChoices):
@@ -344,10 +369,6 @@ class Task(Record):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
-
-    @property
-    def total_budget(self) -> int:
-        return self.state_budget + self.counterpart_budget + self.other_budget
 
     @property
     def state_budget_not_lump_sum(self) -> int:
@@ -541,7 +562,7 @@ class PlanAdjustmentLine(models.Model):
 # --- Selection, direct assignment and appraisal -------------------------------------------------
 
 
-class Application(Record):
+class Application(BudgetTotal, Record):
     """A host organisation's dossier to carry out a task (hồ sơ đăng ký chủ trì)."""
 
     class Status(models.TextChoices):
@@ -579,23 +600,11 @@ class Application(Record):
         verbose_name_plural = _("hồ sơ đăng ký chủ trì")
         ordering = ["task", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state_budget__gte=0)
-                & Q(state_budget__lte=MAX_BUDGET)
-                & Q(state_budget_lump_sum__gte=0)
-                & Q(counterpart_budget__gte=0)
-                & Q(other_budget__gte=0)
-                & Q(state_budget_lump_sum__lte=F("state_budget")),
-                name="application_budget_consistent",
-            ),
+            budget_by_source_constraint("application_budget_consistent"),
         ]
 
     def __str__(self) -> str:
         return f"{self.host} – {self.task.code}"
-
-    @property
-    def total_budget(self) -> int:
-        return self.state_budget + self.counterpart_budget + self.other_budget
 
 
 class ApplicationMember(models.Model):
@@ -630,7 +639,7 @@ class ApplicationEvent(EventBase):
         verbose_name_plural = _("diễn biến hồ sơ")
 
 
-class Appraisal(Record):
+class Appraisal(BudgetTotal, Record):
     """The content and budget appraisal (thẩm định nội dung, kinh phí) that fixes the budget."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="appraisals", verbose_name=_("nhiệm vụ"))
@@ -654,20 +663,8 @@ class Appraisal(Record):
         verbose_name_plural = _("thẩm định nội dung, kinh phí")
         ordering = ["task", "-date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state_budget__gte=0)
-                & Q(state_budget__lte=MAX_BUDGET)
-                & Q(state_budget_lump_sum__gte=0)
-                & Q(counterpart_budget__gte=0)
-                & Q(other_budget__gte=0)
-                & Q(state_budget_lump_sum__lte=F("state_budget")),
-                name="appraisal_budget_consistent",
-            ),
+            budget_by_source_constraint("appraisal_budget_consistent"),
         ]
 
     def __str__(self) -> str:
         return f"{self.task.code} – {self.date:%d/%m/%Y}"
-
-    @property
-    def total_budget(self) -> int:
-        return self.state_budget + self.counterpart_budget + self.other_budget
