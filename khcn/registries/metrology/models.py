@@ -8,9 +8,6 @@ from which it applies), and every verification keeps the cycle it was given.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,13 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from khcn.core.models import Record
 from khcn.directory.models import Organisation
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months; the 31st of a month ending earlier becomes its last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class InstrumentType(models.Model):

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from khcn.accounts.models import User
 from khcn.core.services import record_archive, record_save
 from khcn.directory.models import Organisation
+from khcn.lib.dates import add_months
 from khcn.registries.metrology import selectors
-from khcn.registries.metrology.models import Instrument, InstrumentType, Verification, add_months
+from khcn.registries.metrology.models import Instrument, InstrumentType, Verification
 
 # Keys per UPDATE ... WHERE id IN (...): well under SQLite's bound-parameter limit.
 REFRESH_CHUNK = 500

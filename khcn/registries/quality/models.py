@@ -10,7 +10,6 @@ NĐ 154/2018; TT 28/2012/TT-BKHCN (amended by TT 02/2017, TT 06/2020) on announc
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import Decimal
 
@@ -21,13 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from khcn.core.models import Record
 from khcn.directory.models import AdministrativeUnit, Organisation
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months; the 31st of a month ending earlier becomes its last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+from khcn.lib.dates import add_months
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:

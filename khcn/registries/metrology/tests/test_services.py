@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from khcn.lib.dates import add_months
 from khcn.registries.metrology import services
-from khcn.registries.metrology.models import Instrument, Verification, VerificationCycle, add_months
+from khcn.registries.metrology.models import Instrument, Verification, VerificationCycle
 from khcn.registries.metrology.tests.conftest import verify
 
 pytestmark = pytest.mark.django_db
