@@ -23,10 +23,10 @@ from unfold.decorators import action
 from khcn.core import datasets
 from khcn.core.admin import AttachmentInline, RecordAdmin, VersionedForm
 from khcn.core.admin_tabular import ERRORS_SHOWN, ImportForm, TabularAdminMixin
+from khcn.core.keyset import KeysetAdminMixin
 from khcn.directory.models import Organisation
 from khcn.lib.text import fold
 from khcn.registries.metrology import imports, services
-from khcn.registries.metrology.keyset import KeysetAdminMixin
 from khcn.registries.metrology.models import Instrument, InstrumentType, Verification, VerificationCycle
 
 # Instruments whose next verification falls within this many days count as "due soon".

@@ -1,4 +1,4 @@
-"""Keyset paging for back-office lists of big tables (verifications here; survey points next).
+"""Keyset paging for back-office lists of big tables (metrology's instruments and verifications).
 
 Django's admin pages by OFFSET and counts the filtered list on every view; on a table of
 millions of rows both mean reading most of it. `KeysetAdminMixin` pages in one fixed order
@@ -6,7 +6,8 @@ instead: a page is `WHERE (date, id) < (last date, last id) ORDER BY date DESC, 
 read along an index; the "next page" link carries the last row's key; nothing is counted.
 Filters and search still apply; sorting by a column is off (the order is the index's).
 
-A candidate for khcn/core once a second registry needs it.
+Use: `class VerificationAdmin(KeysetAdminMixin, ..., RecordAdmin)` with `keyset = ("-date", "-id")`
+and an index on those fields; `show_full_result_count` is then moot (nothing is counted).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _SEPARATOR = "_"
 class KeysetPaginator(InfinitePaginator):
     """Never counts; only here so unfold's pagination block renders our links."""
 
-    template_name = "metrology/admin/keyset_pagination.html"
+    template_name = "core/admin/keyset_pagination.html"
 
 
 def _key_fields(model: Any, keyset: tuple[str, ...]) -> list[tuple[str, bool, Any]]:
