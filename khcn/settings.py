@@ -33,9 +33,7 @@ DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("KHCN_TESTING", False)
 
 # A fixed key is only acceptable for a development machine; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-insecure-key-do-not-use-in-production" if DEBUG else ""
-)
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key-do-not-use-in-production" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG=0")
 
@@ -226,9 +224,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {
     "default": {
         "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend"
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],
     }

@@ -14,7 +14,9 @@ PASSWORD = "mat-khau-thu-nghiem-123"
 def make_user(username: str, *role_codes: str, organisation: Organisation | None = None, **extra: Any) -> User:
     """A user with the given roles; staff roles get back-office access, host users a directory person."""
     roles.sync_roles()
-    user = User.objects.create_user(username=username, password=PASSWORD, full_name=extra.pop("full_name", username), **extra)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=extra.pop("full_name", username), **extra
+    )
     from django.contrib.auth.models import Group
 
     if role_codes:

@@ -34,7 +34,9 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
     def role_list(self, obj: User) -> str:
         from khcn.accounts.roles import ROLE_BY_CODE
 
-        return ", ".join(str(ROLE_BY_CODE[g.name].label) if g.name in ROLE_BY_CODE else g.name for g in obj.groups.all())
+        return ", ".join(
+            str(ROLE_BY_CODE[g.name].label) if g.name in ROLE_BY_CODE else g.name for g in obj.groups.all()
+        )
 
 
 @admin.register(Group)

@@ -110,7 +110,12 @@ class VersionedForm(forms.ModelForm):
         cleaned = super().clean() or {}
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
-            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if current is not None and current != loaded:
                 raise ValidationError(
                     _(
@@ -175,7 +180,17 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ModelAdmin):
-    list_display = ("created_at", "dataset", "file_name", "row_count", "created_count", "updated_count", "error_count", "status", "created_by")
+    list_display = (
+        "created_at",
+        "dataset",
+        "file_name",
+        "row_count",
+        "created_count",
+        "updated_count",
+        "error_count",
+        "status",
+        "created_by",
+    )
     list_filter = ("dataset", "status")
     list_select_related = ("created_by",)
     search_fields = ("file_name", "sha256")

@@ -18,15 +18,57 @@ K = Organisation.Kind
 # (name, short name, kind, tax code, address, unit name to look up in current Hưng Yên)
 ORGANISATIONS = [
     ("Ủy ban nhân dân tỉnh Hưng Yên", "UBND tỉnh", K.STATE_AGENCY, "", "Phường Phố Hiến, tỉnh Hưng Yên", "Phố Hiến"),
-    ("Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Sở KH&CN", K.STATE_AGENCY, "", "Đường An Vũ, phường Phố Hiến, tỉnh Hưng Yên", "Phố Hiến"),
-    ("Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hưng Yên", "TT ƯDTBKH&CN", K.RESEARCH_INSTITUTE, "", "Phường Phố Hiến, tỉnh Hưng Yên", "Phố Hiến"),
-    ("Trường Đại học Sư phạm Kỹ thuật Hưng Yên", "ĐH SPKT Hưng Yên", K.UNIVERSITY, "", "Xã Khoái Châu, tỉnh Hưng Yên", "Khoái Châu"),
-    ("Trường Đại học Y Dược Thái Bình", "ĐH Y Dược Thái Bình", K.UNIVERSITY, "", "Phường Trần Lãm, tỉnh Hưng Yên", "Trần Lãm"),
+    (
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "Sở KH&CN",
+        K.STATE_AGENCY,
+        "",
+        "Đường An Vũ, phường Phố Hiến, tỉnh Hưng Yên",
+        "Phố Hiến",
+    ),
+    (
+        "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hưng Yên",
+        "TT ƯDTBKH&CN",
+        K.RESEARCH_INSTITUTE,
+        "",
+        "Phường Phố Hiến, tỉnh Hưng Yên",
+        "Phố Hiến",
+    ),
+    (
+        "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
+        "ĐH SPKT Hưng Yên",
+        K.UNIVERSITY,
+        "",
+        "Xã Khoái Châu, tỉnh Hưng Yên",
+        "Khoái Châu",
+    ),
+    (
+        "Trường Đại học Y Dược Thái Bình",
+        "ĐH Y Dược Thái Bình",
+        K.UNIVERSITY,
+        "",
+        "Phường Trần Lãm, tỉnh Hưng Yên",
+        "Trần Lãm",
+    ),
     ("Trung tâm Nấm Văn Giang", "", K.RESEARCH_INSTITUTE, "", "Xã Văn Giang, tỉnh Hưng Yên", "Văn Giang"),
     ("Học viện Nông nghiệp Việt Nam", "HVNN", K.UNIVERSITY, "", "Gia Lâm, Hà Nội", ""),
     ("Công ty Cổ phần Tập đoàn ThaiBinh Seed", "ThaiBinh Seed", K.ENTERPRISE, "", "Tỉnh Hưng Yên", ""),
-    ("Hợp tác xã chăn nuôi và kinh doanh gà Đông Tảo", "HTX gà Đông Tảo", K.COOPERATIVE, "", "Xã Khoái Châu, tỉnh Hưng Yên", "Khoái Châu"),
-    ("Hợp tác xã nhãn lồng Hồng Nam", "HTX nhãn lồng Hồng Nam", K.COOPERATIVE, "", "Phường Phố Hiến, tỉnh Hưng Yên", "Phố Hiến"),
+    (
+        "Hợp tác xã chăn nuôi và kinh doanh gà Đông Tảo",
+        "HTX gà Đông Tảo",
+        K.COOPERATIVE,
+        "",
+        "Xã Khoái Châu, tỉnh Hưng Yên",
+        "Khoái Châu",
+    ),
+    (
+        "Hợp tác xã nhãn lồng Hồng Nam",
+        "HTX nhãn lồng Hồng Nam",
+        K.COOPERATIVE,
+        "",
+        "Phường Phố Hiến, tỉnh Hưng Yên",
+        "Phố Hiến",
+    ),
 ]
 
 DIVISIONS = [
@@ -41,23 +83,65 @@ DIVISIONS = [
 USERS = [
     ("lanhdao", roles.DEPARTMENT_LEADER, "Nguyễn Văn Minh", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Lãnh đạo Sở"),
     ("qlkh", roles.SCIENCE_OFFICER, "Trần Thị Hoa", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Phòng Quản lý khoa học"),
-    ("qlcn", roles.TECHNOLOGY_OFFICER, "Lê Văn Tùng", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Quản lý công nghệ và SHTT"),
-    ("tdc", roles.QUALITY_OFFICER, "Phạm Thị Lan", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Tiêu chuẩn – Đo lường – Chất lượng"),
+    (
+        "qlcn",
+        roles.TECHNOLOGY_OFFICER,
+        "Lê Văn Tùng",
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "Quản lý công nghệ và SHTT",
+    ),
+    (
+        "tdc",
+        roles.QUALITY_OFFICER,
+        "Phạm Thị Lan",
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "Tiêu chuẩn – Đo lường – Chất lượng",
+    ),
     ("atbx", roles.RADIATION_OFFICER, "Đỗ Văn Hải", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "An toàn bức xạ"),
     ("kiemtra", roles.INSPECTOR, "Vũ Thị Thu", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Thanh tra, kiểm tra"),
-    ("khtc", roles.FINANCE_OFFICER, "Hoàng Văn Nam", "Sở Khoa học và Công nghệ tỉnh Hưng Yên", "Phòng Kế hoạch – Tài chính"),
+    (
+        "khtc",
+        roles.FINANCE_OFFICER,
+        "Hoàng Văn Nam",
+        "Sở Khoa học và Công nghệ tỉnh Hưng Yên",
+        "Phòng Kế hoạch – Tài chính",
+    ),
     ("hoidong", roles.COUNCIL_MEMBER, "Bùi Văn Khánh", "Học viện Nông nghiệp Việt Nam", "Thành viên hội đồng"),
-    ("chutri", roles.HOST_USER, "Ngô Thị Mai", "Trường Đại học Sư phạm Kỹ thuật Hưng Yên", "Tổ chức chủ trì (ĐH SPKT Hưng Yên)"),
-    ("chutri2", roles.HOST_USER, "Đặng Văn Long", "Trung tâm Nấm Văn Giang", "Tổ chức chủ trì (Trung tâm Nấm Văn Giang)"),
+    (
+        "chutri",
+        roles.HOST_USER,
+        "Ngô Thị Mai",
+        "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
+        "Tổ chức chủ trì (ĐH SPKT Hưng Yên)",
+    ),
+    (
+        "chutri2",
+        roles.HOST_USER,
+        "Đặng Văn Long",
+        "Trung tâm Nấm Văn Giang",
+        "Tổ chức chủ trì (Trung tâm Nấm Văn Giang)",
+    ),
     ("ubnd", roles.PROVINCIAL_LEADER, "Trịnh Văn Quang", "Ủy ban nhân dân tỉnh Hưng Yên", "Lãnh đạo tỉnh (chỉ xem)"),
 ]
 
 # Scientists who are not users (principal investigators, council members to be).
 PEOPLE = [
-    ("Nguyễn Thị Thanh", Person.AcademicTitle.ASSOCIATE_PROFESSOR, Person.Degree.DOCTOR, "Trưởng khoa Cơ khí", "Trường Đại học Sư phạm Kỹ thuật Hưng Yên"),
+    (
+        "Nguyễn Thị Thanh",
+        Person.AcademicTitle.ASSOCIATE_PROFESSOR,
+        Person.Degree.DOCTOR,
+        "Trưởng khoa Cơ khí",
+        "Trường Đại học Sư phạm Kỹ thuật Hưng Yên",
+    ),
     ("Trần Văn Đức", "", Person.Degree.MASTER, "Giám đốc", "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hưng Yên"),
     ("Lê Thị Hương", "", Person.Degree.DOCTOR, "Nghiên cứu viên", "Trung tâm Nấm Văn Giang"),
-    ("Phạm Quang Vinh", Person.AcademicTitle.PROFESSOR, Person.Degree.DOCTOR, "Giảng viên cao cấp", "Học viện Nông nghiệp Việt Nam"),
+    (
+        "Phạm Quang Vinh",
+        Person.AcademicTitle.PROFESSOR,
+        Person.Degree.DOCTOR,
+        "Giảng viên cao cấp",
+        "Học viện Nông nghiệp Việt Nam",
+    ),
     ("Vũ Đình Thắng", "", Person.Degree.DOCTOR_MD, "Phó Trưởng khoa", "Trường Đại học Y Dược Thái Bình"),
     ("Đinh Thị Ngọc", "", Person.Degree.ENGINEER, "Giám đốc", "Hợp tác xã chăn nuôi và kinh doanh gà Đông Tảo"),
 ]
@@ -88,7 +172,13 @@ def load() -> str:
     for name, short, kind, tax, address, unit_name in ORGANISATIONS:
         org, was_created = Organisation.objects.get_or_create(
             name=name,
-            defaults={"short_name": short, "kind": kind, "tax_code": tax, "address": address, "administrative_unit": _unit(unit_name)},
+            defaults={
+                "short_name": short,
+                "kind": kind,
+                "tax_code": tax,
+                "address": address,
+                "administrative_unit": _unit(unit_name),
+            },
         )
         created += was_created
         orgs[name] = org
@@ -110,13 +200,17 @@ def load() -> str:
     for username, role, full_name, org_name, _label in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=demo.DEMO_PASSWORD, full_name=full_name, email=f"{username}@khcn.local")
+            user = User.objects.create_user(
+                username=username, password=demo.DEMO_PASSWORD, full_name=full_name, email=f"{username}@khcn.local"
+            )
             created += 1
         user_set_roles(user=user, role_codes=[role])
         if org_name and not Person.objects.filter(user=user).exists():
             Person.objects.create(full_name=full_name, organisation=orgs[org_name], user=user, email=user.email)
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser(username="admin", password=demo.DEMO_PASSWORD, email="admin@khcn.local", full_name="Quản trị hệ thống")
+        User.objects.create_superuser(
+            username="admin", password=demo.DEMO_PASSWORD, email="admin@khcn.local", full_name="Quản trị hệ thống"
+        )
         created += 1
 
     _document, was_created = OfficialDocument.objects.get_or_create(

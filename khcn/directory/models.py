@@ -68,7 +68,12 @@ class FieldOfScience(models.Model):
     code = models.CharField(_("mã"), max_length=10, unique=True)
     name = models.CharField(_("tên lĩnh vực"), max_length=255)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("thuộc lĩnh vực")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("thuộc lĩnh vực"),
     )
     level = models.PositiveSmallIntegerField(_("cấp"), default=1)
     is_active = models.BooleanField(_("đang dùng"), default=True)

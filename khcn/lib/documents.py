@@ -44,8 +44,15 @@ def _run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False,
     run.font.size = Pt(size)
 
 
-def _para(cell_or_doc: Any, text: str = "", *, align: Any = WD_ALIGN_PARAGRAPH.CENTER, bold: bool = False,
-          italic: bool = False, size: float = 13) -> Any:
+def _para(
+    cell_or_doc: Any,
+    text: str = "",
+    *,
+    align: Any = WD_ALIGN_PARAGRAPH.CENTER,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 13,
+) -> Any:
     paragraph = cell_or_doc.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
@@ -139,7 +146,9 @@ def render(template: bytes | str | Path, context: Mapping[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def add_table(docx_bytes: bytes, header: list[str], rows: Iterable[Iterable[Any]], *, after_text: str | None = None) -> bytes:
+def add_table(
+    docx_bytes: bytes, header: list[str], rows: Iterable[Iterable[Any]], *, after_text: str | None = None
+) -> bytes:
     """Append (or insert after the paragraph containing `after_text`) a bordered table: annexes,
     score summaries. Kept outside Jinja so a long table does not need a template loop per cell."""
     document = Document(io.BytesIO(docx_bytes))
@@ -185,8 +194,17 @@ def to_pdf(docx_bytes: bytes, timeout: int = 120) -> bytes | None:
         source = Path(tmp) / "document.docx"
         source.write_bytes(docx_bytes)
         subprocess.run(
-            [binary, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+            [
+                binary,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
             check=True,
             capture_output=True,
             timeout=timeout,

@@ -107,7 +107,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect(request.session.pop("otp_next", _default_landing(request.user)))
         form.add_error("token", _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi thử lại."))
-    return render(request, "portal/otp_setup.html", {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": base64.b32encode(device.bin_key).decode()})
+    return render(
+        request,
+        "portal/otp_setup.html",
+        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": base64.b32encode(device.bin_key).decode()},
+    )
 
 
 def _qr_svg(data: str) -> str:

@@ -67,7 +67,9 @@ def test_office_files_are_told_apart_inside_the_zip():
 
 
 @pytest.mark.django_db
-def test_download_only_for_users_who_may_see_the_record(client, media_root, science_officer, host_user, outsider, org_a):
+def test_download_only_for_users_who_may_see_the_record(
+    client, media_root, science_officer, host_user, outsider, org_a
+):
     attachment = services.attachment_add(
         record=org_a, upload=SimpleUploadedFile("hop-dong.docx", _docx_bytes()), by=science_officer
     )

@@ -27,10 +27,16 @@ def test_a_metric_counts_sums_and_filters_by_area():
         key="test.enterprises",
         label="Doanh nghiệp",
         section="test",
-        queryset=lambda period, units: Organisation.objects.filter(kind="enterprise", **metrics.in_units("administrative_unit", units)),
+        queryset=lambda period, units: Organisation.objects.filter(
+            kind="enterprise", **metrics.in_units("administrative_unit", units)
+        ),
     )
     distinct = metrics.Metric(
-        key="test.kinds", label="Loại hình", section="test", aggregate="distinct", field="kind",
+        key="test.kinds",
+        label="Loại hình",
+        section="test",
+        aggregate="distinct",
+        field="kind",
         queryset=lambda period, units: Organisation.objects.all(),
     )
     period = metrics.Period.year(2023)

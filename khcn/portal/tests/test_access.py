@@ -71,7 +71,12 @@ def test_who_may_edit_organisations(client, role, can_edit):
     client.force_login(_user_for(role))
     response = client.post(
         reverse("admin:directory_organisation_change", args=[org.pk]),
-        {"name": "Trung tâm Nấm Văn Giang (đổi tên)", "kind": "research_institute", "loaded_version": org.version, **empty_inline()},
+        {
+            "name": "Trung tâm Nấm Văn Giang (đổi tên)",
+            "kind": "research_institute",
+            "loaded_version": org.version,
+            **empty_inline(),
+        },
     )
     org.refresh_from_db()
     if can_edit:
@@ -125,7 +130,13 @@ def test_history_of_a_record_is_viewable(client):
     client.force_login(_user_for(roles.SCIENCE_OFFICER))
     client.post(
         reverse("admin:directory_organisation_change", args=[org.pk]),
-        {"name": org.name, "kind": "university", "phone": "0221 3713 319", "loaded_version": org.version, **empty_inline()},
+        {
+            "name": org.name,
+            "kind": "university",
+            "phone": "0221 3713 319",
+            "loaded_version": org.version,
+            **empty_inline(),
+        },
     )
     page = client.get(reverse("admin:directory_organisation_history", args=[org.pk]))
     assert page.status_code == 200

@@ -66,7 +66,9 @@ def test_staff_must_enrol_and_use_totp_when_required(client, settings, science_o
     assert b"<svg" in setup_page.content
     device = TOTPDevice.objects.get(user=science_officer, confirmed=False)
 
-    bad = client.post(reverse("portal:otp-setup"), {"token": "000000" if _current_token(device) != "000000" else "111111"})
+    bad = client.post(
+        reverse("portal:otp-setup"), {"token": "000000" if _current_token(device) != "000000" else "111111"}
+    )
     assert "Mã xác thực không đúng" in bad.content.decode()
     # django-otp throttles after a failure (a growing delay); a real user waits, the test resets.
     device.refresh_from_db()

@@ -25,4 +25,6 @@ def test_the_demo_gives_the_2023_figures_and_loads_twice(db):
     assert "0 bản ghi mới" in demo.load()
     assert (Inspection.objects.count(), Sanction.objects.count()) == counts
     for sanction in Sanction.objects.select_related("organisation"):
-        assert "Hộ kinh doanh" in sanction.organisation.name and sanction.offender_name.endswith((" A", " B", " C", " D"))
+        assert "Hộ kinh doanh" in sanction.organisation.name and sanction.offender_name.endswith(
+            (" A", " B", " C", " D")
+        )
