@@ -73,7 +73,9 @@ ROLES: tuple[Role, ...] = (
         TECHNOLOGY_OFFICER,
         _("Phòng Quản lý công nghệ và sở hữu trí tuệ"),
         staff=True,
-        permissions=READ_EVERYTHING + DIRECTORY_EDIT + ("technology.*", "ip.*", "innovation.*", "councils.*", "public.*"),
+        permissions=READ_EVERYTHING
+        + DIRECTORY_EDIT
+        + ("technology.*", "ip.*", "innovation.*", "councils.*", "public.*"),
     ),
     Role(
         QUALITY_OFFICER,
@@ -97,7 +99,20 @@ ROLES: tuple[Role, ...] = (
         FINANCE_OFFICER,
         _("Phòng Kế hoạch – Tài chính"),
         staff=True,
-        permissions=READ_EVERYTHING + ("directory.view_*",),
+        # The money of S&T tasks: disbursements, settlements, recoveries, assets (tasks.md §3).
+        permissions=READ_EVERYTHING
+        + (
+            "directory.view_*",
+            "research.add_disbursement",
+            "research.change_disbursement",
+            "research.add_settlement",
+            "research.change_settlement",
+            "research.add_recovery",
+            "research.change_recovery",
+            "research.add_asset",
+            "research.change_asset",
+            "core.add_attachment",
+        ),
     ),
     Role(COUNCIL_MEMBER, _("Thành viên hội đồng"), staff=False),
     Role(HOST_USER, _("Tổ chức chủ trì"), staff=False),
@@ -119,8 +134,10 @@ def expand(patterns: tuple[str, ...]) -> list[Any]:
         for perm in perms:
             if perm.content_type.app_label != app_label:
                 continue
-            if codename == "*" or perm.codename == codename or (
-                codename.endswith("*") and perm.codename.startswith(codename[:-1])
+            if (
+                codename == "*"
+                or perm.codename == codename
+                or (codename.endswith("*") and perm.codename.startswith(codename[:-1]))
             ):
                 found.append(perm)
     return found

@@ -397,12 +397,8 @@ def load() -> str:
         decision_2023,
         [(tasks[s.title], None, s, alloc_2023[s.title]) for s in plan_2023_specs],
     )
-    for spec in plan_2023_specs:
-        task = tasks[spec.title]
-        if spec.kind == "ended_2023" and task.status == Task.Status.IN_PROGRESS:
-            tasks[spec.title] = services.task_transition(
-                task=task, to=Task.Status.COMPLETED, by=staff, reason="Đã nghiệm thu, kết thúc năm 2023"
-            )
+    # The 23 tasks that ended in 2023 are carried through contract, money, reports and acceptance
+    # by the execution demo (demo_execution.py), which runs after this loader.
 
     # 3. The 2024 call, its 78 proposals, screening and the identification council.
     call = _call_2024(staff)

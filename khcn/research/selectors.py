@@ -281,3 +281,7 @@ def year_dashboard(year: int) -> Dashboard:
         tasks_by_status=tasks_by_status,
         budget=budget,
     )
+
+
+# Part 2 (contract to results) reads live in their own module; one import name for callers.
+from khcn.research.execution_selectors import *  # noqa: E402, F403

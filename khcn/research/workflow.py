@@ -1,4 +1,5 @@
-"""The transition tables of part 1 of the task lifecycle (tasks.md §1, steps 0–8).
+"""The transition tables of the task lifecycle (tasks.md §1): part 1, steps 0–8, and part 2, the
+contract to the results (steps 9–15).
 
 Each table maps (from, to) to the roles that may make that move. A pair that is not in a table is
 forbidden for everyone; the services add the guards that depend on the record (a duplicate needs
@@ -15,16 +16,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from khcn.accounts import roles
-from khcn.research.models import Application, Plan, Proposal, Task
+from khcn.research.models import Adjustment, Application, Plan, ProgressReport, Proposal, Task
 
 P = Proposal.Status
 T = Task.Status
 L = Plan.Status
 A = Application.Status
+R = ProgressReport.Status
+J = Adjustment.Status
 
 SCIENCE = frozenset({roles.SCIENCE_OFFICER})
 SCIENCE_AND_LEADER = frozenset({roles.SCIENCE_OFFICER, roles.DEPARTMENT_LEADER})
 HOST = frozenset({roles.HOST_USER})
+LEADER = frozenset({roles.DEPARTMENT_LEADER})
 
 Table = dict[tuple[str, str], frozenset[str]]
 
@@ -63,8 +67,22 @@ TASK_TRANSITIONS: Table = {
     (T.SELECTING, T.NO_WINNER): SCIENCE,
     (T.SELECTED, T.APPRAISED): SCIENCE,
     (T.APPRAISED, T.APPROVED): SCIENCE_AND_LEADER,
-    (T.APPROVED, T.IN_PROGRESS): SCIENCE,  # contract signed (part 2 adds the contract itself)
-    (T.IN_PROGRESS, T.COMPLETED): SCIENCE,
+    # Part 2. Signing the contract starts the work (services.contract_sign).
+    (T.APPROVED, T.IN_PROGRESS): SCIENCE,
+    (T.IN_PROGRESS, T.SUSPENDED): SCIENCE_AND_LEADER,
+    (T.SUSPENDED, T.IN_PROGRESS): SCIENCE_AND_LEADER,
+    (T.IN_PROGRESS, T.TERMINATED): LEADER,
+    (T.SUSPENDED, T.TERMINATED): LEADER,
+    # The host hands in the acceptance dossier (step 11); staff may record a paper dossier.
+    (T.IN_PROGRESS, T.AWAITING_ACCEPTANCE): HOST | SCIENCE,
+    (T.AWAITING_ACCEPTANCE, T.IN_PROGRESS): SCIENCE,  # dossier returned as incomplete
+    # The council's grade and the decision recognising it (step 12).
+    (T.AWAITING_ACCEPTANCE, T.ACCEPTED): SCIENCE_AND_LEADER,
+    (T.AWAITING_ACCEPTANCE, T.FAILED): SCIENCE_AND_LEADER,
+    # Closed once the results are registered and the contract liquidated (accepted), or the
+    # funds to recover are decided (failed); application of results is tracked after that.
+    (T.ACCEPTED, T.COMPLETED): SCIENCE,
+    (T.FAILED, T.COMPLETED): SCIENCE,
     (T.ORDERED, T.CANCELLED): SCIENCE_AND_LEADER,
     (T.CALLING, T.CANCELLED): SCIENCE_AND_LEADER,
     (T.NO_WINNER, T.CANCELLED): SCIENCE_AND_LEADER,
@@ -80,11 +98,25 @@ APPLICATION_TRANSITIONS: Table = {
     (A.IN_COUNCIL, A.NOT_SELECTED): SCIENCE,
 }
 
+PROGRESS_REPORT_TRANSITIONS: Table = {
+    (R.SUBMITTED, R.ACCEPTED): SCIENCE,
+    (R.SUBMITTED, R.RETURNED): SCIENCE,
+    (R.RETURNED, R.SUBMITTED): HOST | SCIENCE,  # completed and handed in again
+}
+
+ADJUSTMENT_TRANSITIONS: Table = {
+    (J.REQUESTED, J.APPROVED): SCIENCE_AND_LEADER,
+    (J.REQUESTED, J.REJECTED): SCIENCE_AND_LEADER,
+    (J.REQUESTED, J.WITHDRAWN): HOST | SCIENCE,
+}
+
 TABLES: dict[str, Table] = {
     "proposal": PROPOSAL_TRANSITIONS,
     "plan": PLAN_TRANSITIONS,
     "task": TASK_TRANSITIONS,
     "application": APPLICATION_TRANSITIONS,
+    "progress_report": PROGRESS_REPORT_TRANSITIONS,
+    "adjustment": ADJUSTMENT_TRANSITIONS,
 }
 
 

@@ -1,5 +1,8 @@
 """S&T tasks, part 1: calls, proposals, the annual plan, tasks, selection and appraisal.
 
+The Task itself lives here; what happens after the approval (contract, money, reports,
+acceptance, results) is in execution.py.
+
 Statuses change only through the services in services.py, which check the tables in
 workflow.py and write one event row per change (who, when, why, the decision document).
 Money is whole đồng in BigIntegerFields; no floats anywhere.
@@ -296,6 +299,11 @@ class Task(BudgetTotal, Record):
         APPRAISED = "appraised", _("Đã thẩm định nội dung, kinh phí")
         APPROVED = "approved", _("Đã phê duyệt chủ trì, kinh phí")
         IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        SUSPENDED = "suspended", _("Tạm dừng")
+        AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Đã nộp hồ sơ đánh giá, nghiệm thu")
+        ACCEPTED = "accepted", _("Đã nghiệm thu, công nhận kết quả")
+        FAILED = "failed", _("Nghiệm thu không đạt")
+        TERMINATED = "terminated", _("Đã chấm dứt hợp đồng")
         COMPLETED = "completed", _("Đã kết thúc")
         CANCELLED = "cancelled", _("Đã dừng")
 
@@ -320,6 +328,8 @@ class Task(BudgetTotal, Record):
     plan_year = models.PositiveSmallIntegerField(_("năm bắt đầu vào kế hoạch"))
     start = models.DateField(_("bắt đầu"), null=True, blank=True)
     end = models.DateField(_("kết thúc"), null=True, blank=True)
+    # The end after an approved extension; `end` keeps the date first approved.
+    extended_end = models.DateField(_("kết thúc sau gia hạn"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.ORDERED)
     legal_regime = models.CharField(
         _("chế độ pháp lý"), max_length=30, choices=LegalRegime.choices, default=LegalRegime.LKHCN2013_HY2017
@@ -373,6 +383,10 @@ class Task(BudgetTotal, Record):
     @property
     def state_budget_not_lump_sum(self) -> int:
         return self.state_budget - self.state_budget_lump_sum
+
+    @property
+    def effective_end(self) -> dt.date | None:
+        return self.extended_end or self.end
 
 
 class TaskEvent(EventBase):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from khcn.accounts import roles
 from khcn.research import workflow
-from khcn.research.models import Application, Plan, Proposal, Task
+from khcn.research.models import Adjustment, Application, Plan, ProgressReport, Proposal, Task
 from khcn.testing import make_user
 
 STATUSES = {
@@ -19,6 +19,8 @@ STATUSES = {
     "plan": Plan.Status.values,
     "task": Task.Status.values,
     "application": Application.Status.values,
+    "progress_report": ProgressReport.Status.values,
+    "adjustment": Adjustment.Status.values,
 }
 ROLE_CODES = [role.code for role in roles.ROLES]
 EXPECTED = {
@@ -53,7 +55,16 @@ EXPECTED = {
         ("selected", "appraised"): {"science_officer"},
         ("appraised", "approved"): {"science_officer", "department_leader"},
         ("approved", "in_progress"): {"science_officer"},
-        ("in_progress", "completed"): {"science_officer"},
+        ("in_progress", "suspended"): {"science_officer", "department_leader"},
+        ("suspended", "in_progress"): {"science_officer", "department_leader"},
+        ("in_progress", "terminated"): {"department_leader"},
+        ("suspended", "terminated"): {"department_leader"},
+        ("in_progress", "awaiting_acceptance"): {"host_user", "science_officer"},
+        ("awaiting_acceptance", "in_progress"): {"science_officer"},
+        ("awaiting_acceptance", "accepted"): {"science_officer", "department_leader"},
+        ("awaiting_acceptance", "failed"): {"science_officer", "department_leader"},
+        ("accepted", "completed"): {"science_officer"},
+        ("failed", "completed"): {"science_officer"},
         ("ordered", "cancelled"): {"science_officer", "department_leader"},
         ("calling", "cancelled"): {"science_officer", "department_leader"},
         ("no_winner", "cancelled"): {"science_officer", "department_leader"},
@@ -66,6 +77,16 @@ EXPECTED = {
         ("valid", "in_council"): {"science_officer"},
         ("in_council", "selected"): {"science_officer"},
         ("in_council", "not_selected"): {"science_officer"},
+    },
+    "progress_report": {
+        ("submitted", "accepted"): {"science_officer"},
+        ("submitted", "returned"): {"science_officer"},
+        ("returned", "submitted"): {"host_user", "science_officer"},
+    },
+    "adjustment": {
+        ("requested", "approved"): {"science_officer", "department_leader"},
+        ("requested", "rejected"): {"science_officer", "department_leader"},
+        ("requested", "withdrawn"): {"host_user", "science_officer"},
     },
 }
 

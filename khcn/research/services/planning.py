@@ -940,7 +940,7 @@ def task_transition(
         raise ValidationError(_("Hãy ghi lý do dừng nhiệm vụ."), code="reason_required")
     if to == TS.APPROVED and document is None:
         raise ValidationError(_("Hãy nhập quyết định phê duyệt tổ chức chủ trì và kinh phí."), code="decision_required")
-    _check_task_step(task, to)
+    _check_task_step(task, to, reason=reason, document=document)
     task.status = to
     if to == TS.APPROVED:
         task.approval = document
@@ -949,9 +949,10 @@ def task_transition(
     return task
 
 
-def _check_task_step(task: Task, to: str) -> None:
+def _check_task_step(task: Task, to: str, *, reason: str = "", document: OfficialDocument | None = None) -> None:
     """What each step needs on record before it can be taken (the services that take it write
     that record first, so only a bare transition trips these)."""
+    _check_execution_step(task, to, reason=reason, document=document)
     applications = Application.objects.active().filter(task=task)
     if to == TS.CALLING and task.selection_call_id is None:
         raise ValidationError(_("Hãy chọn đợt tuyển chọn, giao trực tiếp."), code="call_required")
@@ -961,6 +962,40 @@ def _check_task_step(task: Task, to: str) -> None:
         raise ValidationError(_("Chưa có hồ sơ được chọn."), code="no_winner")
     if to == TS.APPRAISED and not task.appraisals.active().exists():  # type: ignore[attr-defined]
         raise ValidationError(_("Chưa có kết quả thẩm định nội dung, kinh phí."), code="no_appraisal")
+
+
+def _check_execution_step(task: Task, to: str, *, reason: str, document: OfficialDocument | None) -> None:
+    """Part 2's steps (tasks.md 9–15): the record each one needs."""
+    from khcn.research.models import Acceptance, Contract, ResultRegistration
+
+    current = task.status
+    if to == TS.IN_PROGRESS and current == TS.APPROVED and not Contract.objects.filter(task=task).exists():
+        raise ValidationError(_("Chưa ký hợp đồng thực hiện nhiệm vụ."), code="no_contract")
+    if to in (TS.SUSPENDED, TS.TERMINATED) and not reason.strip():
+        raise ValidationError(_("Hãy ghi lý do."), code="reason_required")
+    if to == TS.TERMINATED and document is None:
+        raise ValidationError(_("Hãy nhập quyết định chấm dứt hợp đồng."), code="decision_required")
+    acceptance = Acceptance.objects.active().filter(task=task).order_by("-submitted_on", "-pk").first()
+    if to == TS.AWAITING_ACCEPTANCE and (acceptance is None or acceptance.grade or acceptance.missing_parts):
+        raise ValidationError(_("Chưa có hồ sơ đánh giá, nghiệm thu đầy đủ."), code="no_dossier")
+    if to == TS.ACCEPTED and (acceptance is None or acceptance.grade not in ("excellent", "passed")):
+        raise ValidationError(_("Hội đồng nghiệm thu chưa xếp loại Đạt trở lên."), code="not_passed")
+    if to == TS.ACCEPTED and document is None:
+        raise ValidationError(_("Hãy nhập quyết định công nhận kết quả."), code="decision_required")
+    if to == TS.FAILED and (acceptance is None or acceptance.grade != "failed"):
+        raise ValidationError(_("Hội đồng nghiệm thu chưa xếp loại Không đạt."), code="not_failed")
+    if to == TS.COMPLETED and current == TS.ACCEPTED:
+        if not ResultRegistration.objects.filter(task=task).exists():
+            raise ValidationError(_("Chưa đăng ký kết quả."), code="not_registered")
+        contract = Contract.objects.filter(task=task).first()
+        if contract is not None and contract.liquidated_on is None:
+            raise ValidationError(_("Hợp đồng chưa được thanh lý."), code="not_liquidated")
+    recovered = to == TS.COMPLETED and task.recoveries.active().exists()  # type: ignore[attr-defined]
+    if to == TS.COMPLETED and current == TS.FAILED and not recovered and not reason.strip():
+        raise ValidationError(
+            _("Chưa có quyết định thu hồi kinh phí; nếu không thu hồi (rủi ro được chấp nhận), hãy ghi lý do."),
+            code="no_recovery",
+        )
 
 
 @transaction.atomic
