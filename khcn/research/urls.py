@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khcn.research import views
+from khcn.research import views, views_execution, views_host
 
 app_name = "research"
 
@@ -37,3 +37,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.application_detail, name="application-detail"),
     path("ho-so/<int:pk>/chuyen/", views.application_transition, name="application-transition"),
 ]
+
+# Part 2 (contract to results): staff pages and host organisations' pages keep their own routes.
+urlpatterns += views_execution.urlpatterns + views_host.urlpatterns
