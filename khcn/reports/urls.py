@@ -14,4 +14,5 @@ urlpatterns = [
     path("nam/<int:year>/pdf/", views.annual_pdf, name="annual-pdf"),
     path("nam/<int:year>/bieu-do/", views.dashboard, name="dashboard"),
     path("chi-tiet/<str:key>/", views.drill_down, name="drill-down"),
+    path("viec-den-han/", views.due_list, name="due"),
 ]

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from khcn.accounts.permissions import is_department_staff
 from khcn.core.metrics import Period
@@ -184,4 +185,65 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "reports/dashboard.html",
         {"report": report, "charts": charts, "year": year, "period_label": period_label(report.period)},
+    )
+
+
+# How many items of one check a page lists; the count says how many more there are.
+DUE_PAGE_ITEMS = 50
+# Headings for the checks of each app's due.py (a check without one shows its code).
+DUE_LABELS = {
+    "research.progress_report_due": _lazy("Nhiệm vụ KH&CN: báo cáo tiến độ đến hạn, quá hạn"),
+    "research.contract_ending": _lazy("Nhiệm vụ KH&CN: hợp đồng sắp kết thúc"),
+    "research.adjustment_pending": _lazy("Nhiệm vụ KH&CN: đề nghị điều chỉnh, gia hạn chờ quyết định"),
+    "research.acceptance_dossier_due": _lazy("Nhiệm vụ KH&CN: hồ sơ đánh giá, nghiệm thu phải nộp"),
+    "research.results_not_registered": _lazy("Nhiệm vụ KH&CN: kết quả chưa đăng ký"),
+    "research.settlement_due": _lazy("Nhiệm vụ KH&CN: quyết toán kinh phí năm"),
+    "radiation.licence_expiry": _lazy("An toàn bức xạ: giấy phép sắp hết hạn"),
+    "radiation.device_verification": _lazy("An toàn bức xạ: thiết bị đến hạn kiểm định"),
+    "metrology.verification_due": _lazy("Đo lường: phương tiện đo đến hạn kiểm định"),
+    "quality.import_certificate_due": _lazy("Chất lượng: hạn nộp chứng chỉ hàng nhập khẩu"),
+    "quality.announcement_expiry": _lazy("Chất lượng: công bố hợp chuẩn, hợp quy hết hiệu lực"),
+    "technology.opinion_answer": _lazy("Công nghệ: hạn trả lời ý kiến về công nghệ"),
+    "technology.transfer_contract_end": _lazy("Công nghệ: hợp đồng chuyển giao sắp hết hạn"),
+    "ip.use_right_expiry": _lazy("Sở hữu trí tuệ: giấy chứng nhận quyền sử dụng sắp hết hạn"),
+    "initiatives.awaiting_recognition": _lazy("Sáng kiến: hồ sơ chờ công nhận"),
+    "innovation.event_results": _lazy("Đổi mới sáng tạo: sự kiện chưa có kết quả"),
+    "inspections.sanction_payment": _lazy("Thanh tra: hạn nộp phạt"),
+    "inspections.follow_up": _lazy("Thanh tra: theo dõi khắc phục"),
+    "legaldocs.coming_into_force": _lazy("Văn bản: sắp có hiệu lực"),
+    "news.stale_drafts": _lazy("Tin bài: bản nháp lâu chưa đăng"),
+}
+
+
+@login_required
+def due_list(request: HttpRequest) -> HttpResponse:
+    """What falls due across the system (the same checks `manage.py remind` e-mails), for the
+    modules the user may read: overdue first, then by date."""
+    _require_reader(request)
+    from django.utils.module_loading import autodiscover_modules
+
+    from khcn.core import due
+
+    autodiscover_modules("due")
+    today = timezone.localdate()
+    groups: dict[str, dict[str, Any]] = {}
+    for name, check in sorted(due.checks().items()):
+        app_label = name.split(".", 1)[0]
+        if not request.user.has_module_perms(app_label):
+            continue
+        items = sorted(check(today), key=lambda item: (not item.overdue, item.due_date, item.title))
+        if not items:
+            continue
+        groups[name] = {
+            "name": name,
+            "label": DUE_LABELS.get(name, name),
+            "items": items[:DUE_PAGE_ITEMS],
+            "total": len(items),
+            "overdue": sum(1 for item in items if item.overdue),
+            "more": max(len(items) - DUE_PAGE_ITEMS, 0),
+        }
+    return render(
+        request,
+        "reports/due.html",
+        {"groups": list(groups.values()), "today": today, "total": sum(g["total"] for g in groups.values())},
     )
