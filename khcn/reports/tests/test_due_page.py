@@ -27,6 +27,10 @@ def two_checks():
     def metrology(today: dt.date):
         return iter(())
 
+    from django.utils.module_loading import autodiscover_modules
+
+    # Import every app's checks first, so none registers itself over ours mid-test.
+    autodiscover_modules("due")
     saved = due.checks()
     for name in list(saved):
         due.unregister(name)
@@ -42,7 +46,8 @@ def two_checks():
 def test_staff_see_what_falls_due_overdue_first(client, two_checks, monkeypatch):
     # The page discovers every app's due.py; keep only this test's checks.
     monkeypatch.setattr("django.utils.module_loading.autodiscover_modules", lambda *a, **k: None)
-    client.force_login(make_user("qlkh_due", roles.SCIENCE_OFFICER))
+    officer = make_user("qlkh_due", roles.SCIENCE_OFFICER)
+    client.force_login(officer)
     response = client.get(reverse("reports:due"))
     assert response.status_code == 200
     html = response.content.decode()
