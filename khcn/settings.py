@@ -304,3 +304,6 @@ UNFOLD = {
         "navigation": "khcn.core.navigation.sidebar",
     },
 }
+
+# The department's name as it heads the documents it files (statistics forms, reports).
+DEPARTMENT_NAME = os.environ.get("KHCN_DEPARTMENT_NAME", "Sở Khoa học và Công nghệ tỉnh Hưng Yên")

@@ -59,7 +59,8 @@ ROLES: tuple[Role, ...] = (
         staff=True,
         # The department office (Văn phòng Sở) drafts legal documents and communications under the
         # leadership; there is no office role yet, so the leaders and the science division hold them.
-        permissions=READ_EVERYTHING + ("research.*", "councils.*", "legaldocs.*", "news.*", "accounts.view_user"),
+        permissions=READ_EVERYTHING
+        + ("research.*", "councils.*", "legaldocs.*", "news.*", "reports.*", "accounts.view_user"),
     ),
     Role(
         SCIENCE_OFFICER,
@@ -67,7 +68,7 @@ ROLES: tuple[Role, ...] = (
         staff=True,
         permissions=READ_EVERYTHING
         + DIRECTORY_EDIT
-        + ("research.*", "councils.*", "initiatives.*", "legaldocs.*", "news.*", "public.*"),
+        + ("research.*", "councils.*", "initiatives.*", "legaldocs.*", "news.*", "public.*", "reports.*"),
     ),
     Role(
         TECHNOLOGY_OFFICER,

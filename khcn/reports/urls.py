@@ -15,4 +15,6 @@ urlpatterns = [
     path("nam/<int:year>/bieu-do/", views.dashboard, name="dashboard"),
     path("chi-tiet/<str:key>/", views.drill_down, name="drill-down"),
     path("viec-den-han/", views.due_list, name="due"),
+    path("thong-ke/<int:year>/", views.statistics, name="statistics"),
+    path("thong-ke/<int:year>/xlsx/", views.statistics_xlsx, name="statistics-xlsx"),
 ]

@@ -247,3 +247,46 @@ def due_list(request: HttpRequest) -> HttpResponse:
         "reports/due.html",
         {"groups": list(groups.values()), "today": today, "total": sum(g["total"] for g in groups.values())},
     )
+
+
+@login_required
+def statistics(request: HttpRequest, year: int) -> HttpResponse:
+    """The Ministry statistics forms of the regime in force, computed for the period and area."""
+    _require_reader(request)
+    from khcn.reports import statistics as stats_module
+
+    period, area = _period_area(request, year)
+    stats = stats_module.build_statistics(period, area)
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "stats": stats,
+            "year": year,
+            "period_label": period_label(period),
+            "query": period_query(period, area),
+        },
+    )
+
+
+@login_required
+def statistics_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    _require_reader(request)
+    from django.conf import settings
+
+    from khcn.reports import statistics as stats_module
+
+    period, area = _period_area(request, year)
+    stats = stats_module.build_statistics(period, area)
+    content = stats_module.statistics_xlsx(stats, reporter=getattr(settings, "DEPARTMENT_NAME", "Sở KH&CN"))
+    return _file(content, f"bieu-thong-ke-{year}.xlsx", XLSX)
+
+
+def _period_area(request: HttpRequest, year: int) -> tuple[Period, Any]:
+    if not 1900 <= year <= 2200:
+        raise Http404
+    try:
+        period = period_from(year, request.GET)
+    except BadPeriod as exc:
+        raise Http404(str(exc)) from exc
+    return period, area_from(request.GET)
