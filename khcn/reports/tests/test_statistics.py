@@ -70,7 +70,7 @@ def test_figures_are_computed_from_records_and_unknown_keys_say_not_recorded(org
 
     workbook = load_workbook(io.BytesIO(statistics.statistics_xlsx(stats, reporter="Sở KH&CN thử")))
     sheet = workbook["01-TEST"]
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert ["1", "Tổ chức", "tổ chức", counted.figure.value, 0, KEY] in [list(r[:6]) for r in rows]
     assert any(r[3] == "chưa ghi nhận" for r in rows if r and len(r) > 3)
 
