@@ -543,8 +543,11 @@ def recovery_record(
     decision: OfficialDocument | None = None,
     note: str = "",
 ) -> Recovery:
-    """Decide funds to recover; never more than was disbursed and not yet recovered."""
-    _require(by, *MONEY)
+    """Decide funds to recover; never more than was disbursed and not yet settled nor recovered
+    (settled money is accounted for as spent: recovering it too would count it twice)."""
+    # The department leader signs a recovery decision, and terminates a contract with one
+    # (task_terminate records the recovery as the leader).
+    _require(by, *MONEY, roles.DEPARTMENT_LEADER)
     task = _locked(task)
     if reason not in Recovery.Reason.values:
         raise ValidationError(_("Lý do thu hồi không hợp lệ."), code="invalid")
@@ -552,14 +555,18 @@ def recovery_record(
     decided_on = _date(decided_on, _("Ngày quyết định"))
     _not_future(decided_on, _("Ngày quyết định thu hồi"))
     money = selectors.task_money(task)
-    left = money.disbursed_total - money.recovered_total
+    left = money.unsettled
     if amount > left:
         raise ValidationError(
-            _("Đã cấp %(disbursed)s, đã thu hồi %(recovered)s: chỉ có thể thu hồi tối đa %(left)s.")
+            _(
+                "Đã cấp %(disbursed)s, đã quyết toán %(settled)s, đã thu hồi %(recovered)s: "
+                "chỉ có thể thu hồi tối đa %(left)s."
+            )
             % {
                 "disbursed": format_vnd(money.disbursed_total),
+                "settled": format_vnd(money.settled_total),
                 "recovered": format_vnd(money.recovered_total),
-                "left": format_vnd(left),
+                "left": format_vnd(max(left, 0)),
             },
             code="over_recovery",
         )
