@@ -319,12 +319,8 @@ def tranche_condition(tranche: Tranche) -> tuple[bool, str]:
     """Whether the tranche may be paid, and if not, why (in words a finance officer reads)."""
     task = tranche.contract.task
     condition = tranche.condition
-    if condition == Tranche.Condition.NONE:
-        return True, ""
-    if condition == Tranche.Condition.ACCEPTANCE:
-        if task.status in (TS.ACCEPTED, TS.COMPLETED):
-            return True, ""
-        return False, _("Đợt %(n)d chỉ được cấp sau khi nhiệm vụ được nghiệm thu đạt.") % {"n": tranche.number}
+    if condition in (Tranche.Condition.NONE, Tranche.Condition.ACCEPTANCE):
+        return _condition_met(tranche, task, 0, 0)
     # The n-th tranche that waits on a report (or a visit) needs n accepted reports (or passed visits).
     needed = (
         Tranche.objects.active()
@@ -333,14 +329,28 @@ def tranche_condition(tranche: Tranche) -> tuple[bool, str]:
     )
     if condition == Tranche.Condition.PROGRESS_REPORT:
         have = ProgressReport.objects.active().filter(task=task, status=ProgressReport.Status.ACCEPTED).count()
-        if have >= needed:
+    else:
+        have = (
+            MonitoringVisit.objects.active().filter(task=task, conclusion=MonitoringVisit.Conclusion.ON_TRACK).count()
+        )
+    return _condition_met(tranche, task, needed, have)
+
+
+def _condition_met(tranche: Tranche, task: Task, needed: int, have: int) -> tuple[bool, str]:
+    """The rule of tranche_condition once the counts are known (tranche_rows counts once per page)."""
+    condition = tranche.condition
+    if condition == Tranche.Condition.NONE:
+        return True, ""
+    if condition == Tranche.Condition.ACCEPTANCE:
+        if task.status in (TS.ACCEPTED, TS.COMPLETED):
             return True, ""
+        return False, _("Đợt %(n)d chỉ được cấp sau khi nhiệm vụ được nghiệm thu đạt.") % {"n": tranche.number}
+    if have >= needed:
+        return True, ""
+    if condition == Tranche.Condition.PROGRESS_REPORT:
         return False, _(
             "Đợt %(n)d chỉ được cấp khi đã có %(need)d báo cáo tiến độ được chấp nhận (hiện có %(have)d)."
         ) % {"n": tranche.number, "need": needed, "have": have}
-    have = MonitoringVisit.objects.active().filter(task=task, conclusion=MonitoringVisit.Conclusion.ON_TRACK).count()
-    if have >= needed:
-        return True, ""
     return False, _("Đợt %(n)d chỉ được cấp khi đã có %(need)d lần kiểm tra đạt yêu cầu (hiện có %(have)d).") % {
         "n": tranche.number,
         "need": needed,
@@ -361,6 +371,8 @@ class TrancheRow:
 
 
 def tranche_rows(contract: Contract) -> list[TrancheRow]:
+    """The schedule with what was paid and whether each condition holds, in a fixed number of
+    queries (the counts tranche_condition makes per tranche are made once here)."""
     tranches = list(contract.tranches.active().select_related("contract__task"))  # type: ignore[attr-defined]
     paid = {
         r["tranche_id"]: r["v"] or 0
@@ -369,9 +381,19 @@ def tranche_rows(contract: Contract) -> list[TrancheRow]:
         .values("tranche_id")
         .annotate(v=Sum("amount"))
     }
+    task = contract.task
+    have = {
+        Tranche.Condition.PROGRESS_REPORT: ProgressReport.objects.active()
+        .filter(task=task, status=ProgressReport.Status.ACCEPTED)
+        .count(),
+        Tranche.Condition.MONITORING: MonitoringVisit.objects.active()
+        .filter(task=task, conclusion=MonitoringVisit.Conclusion.ON_TRACK)
+        .count(),
+    }
     rows = []
     for tranche in tranches:
-        met, why = tranche_condition(tranche)
+        needed = sum(1 for t in tranches if t.condition == tranche.condition and t.number <= tranche.number)
+        met, why = _condition_met(tranche, task, needed, have.get(tranche.condition, 0))
         rows.append(TrancheRow(tranche, paid.get(tranche.pk, 0), met, why))
     return rows
 
@@ -502,7 +524,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
                 document=event.document,
             )
         )
-    contract = Contract.objects.filter(task=task).first()
+    contract = Contract.objects.filter(task=task).select_related("liquidation").first()
     if contract is not None:
         entries.append(
             TimelineEntry(
@@ -536,7 +558,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
                 " · ".join(x for x in (d.get_source_display(), str(d.tranche or ""), d.voucher) if x),
             )
         )
-    for s in Settlement.objects.active().filter(task=task):
+    for s in Settlement.objects.active().filter(task=task).select_related("document"):
         entries.append(
             TimelineEntry(
                 s.settled_on,
@@ -546,7 +568,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
                 document=s.document,
             )
         )
-    for r in Recovery.objects.active().filter(task=task):
+    for r in Recovery.objects.active().filter(task=task).select_related("decision"):
         entries.append(
             TimelineEntry(
                 r.decided_on,
@@ -566,7 +588,7 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
                 report.get_status_display(),
             )
         )
-    for visit in MonitoringVisit.objects.active().filter(task=task):
+    for visit in MonitoringVisit.objects.active().filter(task=task).select_related("minutes"):
         entries.append(
             TimelineEntry(
                 visit.visited_on, "visit", _("Kiểm tra tiến độ"), visit.get_conclusion_display(), document=visit.minutes

@@ -27,7 +27,7 @@ from khcn.accounts.permissions import has_role
 from khcn.councils import selectors as council_selectors
 from khcn.councils.models import Council
 from khcn.directory.selectors import organisation_of_user
-from khcn.research import documents, forms, selectors, services, workflow
+from khcn.research import documents, forms, selectors, services, views_execution, workflow
 from khcn.research.models import Application, Call, Plan, PlanItem, Proposal, Task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -334,6 +334,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             groups.append((item.group, []))
         groups[-1][1].append(item)
     manager = selectors.can_manage(request.user)
+    execution = views_execution.plan_context(request, plan)
     choices = _choices(workflow.PLAN_TRANSITIONS, plan.status, request.user, dict(Plan.Status.choices))
     return render(
         request,
@@ -349,6 +350,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": Plan.Status.APPROVED in dict(choices),
             "adjustments": plan.adjustments.select_related("decision").prefetch_related("lines"),  # type: ignore[attr-defined]
             "events": plan.events.select_related("by", "document"),  # type: ignore[attr-defined]
+            **execution,
         },
     )
 
@@ -572,8 +574,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (to, label)
             for to, label in _choices(workflow.TASK_TRANSITIONS, task.status, request.user, dict(S.choices))
             if to in (S.CANCELLED, S.IN_PROGRESS, S.COMPLETED)
+            # Part 2's steps have their own forms (views_execution), which record what each needs.
+            and task.status not in views_execution.EXECUTION
         ]
         context["transition_form"] = forms.TaskTransitionForm(choices=other) if other else None
+    if staff:
+        context.update(views_execution.task_context(request, task))
     return render(request, "research/task_detail.html", context)
 
 
