@@ -72,6 +72,9 @@ CA = "Công an tỉnh Hưng Yên"
 QS = "Bộ Chỉ huy Quân sự tỉnh Hưng Yên"
 GD = "Sở Giáo dục và Đào tạo tỉnh Hưng Yên"
 BV = "Bệnh viện Đa khoa tỉnh Hưng Yên"
+# An invented host: its task is the one the acceptance council grades "failed" (demo-realism.md:
+# no failure is attached to a real body).
+SONGHONG = "Công ty Cổ phần Công nghệ sinh học Sông Hồng (demo)"
 
 # Invented scientists (principal investigators), by organisation.
 PEOPLE = [
@@ -96,6 +99,7 @@ PEOPLE = [
     ("Lý Thị Kim Oanh", "ThS", NAM),
     ("Chu Minh Tâm", "ThS", SO),
     ("Hà Thị Ngọc Lan", "BS", BV),
+    ("Trương Văn Hậu", "ThS", SONGHONG),
 ]
 
 # (title, form code, field code, host) per group, in this order inside each group: tasks that
@@ -107,7 +111,7 @@ TASKS: dict[str, list[tuple[str, str, str, str]]] = {
         ("Nghiên cứu phòng trừ tổng hợp sâu đục quả trên vải lai chín sớm tại Phù Cừ", "research_project", "401", HVNN),
         ("Xây dựng mô hình sản xuất chuối tiêu hồng Khoái Châu bằng cây giống nuôi cấy mô", "pilot_production", "401", UD),
         ("Ứng dụng công nghệ tưới nhỏ giọt kết hợp bón phân cho vùng trồng cam, bưởi tập trung", "pilot_production", "401", UD),
-        ("Nghiên cứu sản xuất thức ăn bổ sung cho lợn nái ngoại từ nguyên liệu sẵn có tại địa phương", "research_project", "402", HVNN),
+        ("Nghiên cứu sản xuất thức ăn bổ sung cho lợn nái ngoại từ nguyên liệu sẵn có tại địa phương", "research_project", "402", SONGHONG),
         ("Xây dựng mô hình nuôi cá rô phi đơn tính trong ao theo hướng an toàn sinh học", "pilot_production", "405", HVNN),
         ("Ứng dụng công nghệ sấy lạnh trong chế biến long nhãn Hưng Yên", "st_project", "211", NHAN),
         ("Xây dựng mô hình nuôi ong lấy mật hoa nhãn đạt tiêu chuẩn xuất khẩu", "pilot_production", "402", NHAN),
@@ -344,7 +348,10 @@ def load() -> str:
     )
     earlier = {s.title: rng.randint(200, 800) * 1_000_000 for s in specs if s.kind in ("ended_2023", "carried_2024")}
 
-    # 1. Tasks that began before the 2023 plan (2021–2022) or were set up for it (2023).
+    # 1. Tasks that began before the 2023 plan (2021–2022) or were set up for it (2023), entered
+    # as approved (host, PI and budget by a decision of the People's Committee of their start
+    # year): the execution demo signs their contracts and carries them on.
+    approvals = {year: _document(committee, *APPROVALS[year]) for year in APPROVALS}
     rng = random.Random(2022)
     tasks: dict[str, Task] = {}
     for index, spec in enumerate(s for s in specs if s.kind != "new_2024"):
@@ -363,7 +370,8 @@ def load() -> str:
                 field_of_science=fields[spec.field],
                 group=groups[spec.group],
                 plan_year=start_year,
-                status=Task.Status.IN_PROGRESS,
+                status=Task.Status.APPROVED,
+                approval=approvals[start_year],
                 mode=Mode.DIRECT_ASSIGNMENT if spec.group in DIRECT_GROUPS else Mode.SELECTION,
                 level=Level.NATIONAL if spec.group == "national_counterpart" else Level.PROVINCIAL,
                 host=orgs[spec.host],
@@ -377,6 +385,18 @@ def load() -> str:
                 reason="Nhập từ hồ sơ giấy (dữ liệu minh họa)",
             )
         tasks[spec.title] = task
+
+    # 1b. The 2022 plan: the tasks that began in 2021–2022, each with its "earlier" amount as the
+    # 2022 allocation, so that the money paid out in 2022 stands on an approved allocation.
+    plan_2022_specs = [s for s in specs if s.kind in ("ended_2023", "carried_2024")]
+    _plan(
+        2022,
+        province,
+        staff,
+        leader,
+        _document(committee, *PLAN_2022_DECISION),
+        [(tasks[s.title], None, s, earlier[s.title]) for s in plan_2022_specs],
+    )
 
     # 2. The 2023 plan: 39 carried over from 2022, 11 new; approved; then the 23 that ended.
     decision_2023, _ = OfficialDocument.objects.get_or_create(
@@ -418,8 +438,53 @@ def load() -> str:
     plan_2024 = _plan(2024, province, staff, leader, decision_2024, lines)
 
     _open_call_now(staff)
+
+    # 5. Part 2: contracts, money, reports, acceptance and results of the 50 tasks of 2023.
+    from khcn.research.demo_execution import load_execution
+
+    execution = load_execution(specs=specs, tasks=tasks, orgs=orgs, people=people, staff=staff, leader=leader)
     summary = f"kế hoạch 2023: {plan_2023.items.count()} nhiệm vụ; kế hoạch 2024: {plan_2024.items.count()} nhiệm vụ"
-    return f"{Proposal.objects.filter(call=call).count()} phiếu đề xuất năm 2024; {summary}"
+    return f"{Proposal.objects.filter(call=call).count()} phiếu đề xuất năm 2024; {summary}; {execution}"
+
+
+# Decisions of the People's Committee approving the hosts, PIs and budgets of the tasks that start
+# in a year, and the 2022 plan (numbers invented: the real ones were not found).
+APPROVALS: dict[int, tuple[str, dt.date, str]] = {
+    2021: (
+        "402/QĐ-UBND",
+        dt.date(2021, 2, 24),
+        "Phê duyệt tổ chức chủ trì, chủ nhiệm và kinh phí các nhiệm vụ KH&CN cấp tỉnh bắt đầu thực hiện năm 2021",
+    ),
+    2022: (
+        "455/QĐ-UBND",
+        dt.date(2022, 2, 21),
+        "Phê duyệt tổ chức chủ trì, chủ nhiệm và kinh phí các nhiệm vụ KH&CN cấp tỉnh bắt đầu thực hiện năm 2022",
+    ),
+    2023: (
+        "391/QĐ-UBND",
+        dt.date(2023, 2, 20),
+        "Phê duyệt tổ chức chủ trì, chủ nhiệm và kinh phí các nhiệm vụ KH&CN cấp tỉnh bắt đầu thực hiện năm 2023",
+    ),
+}
+PLAN_2022_DECISION = (
+    "156/QĐ-UBND",
+    dt.date(2022, 1, 14),
+    "Phê duyệt Kế hoạch khoa học và công nghệ năm 2022 tỉnh Hưng Yên",
+)
+
+
+def _document(issuer: Organisation, number: str, date: dt.date, subject: str) -> OfficialDocument:
+    document, _ = OfficialDocument.objects.get_or_create(
+        issuer=issuer,
+        number=number,
+        defaults={
+            "date": date,
+            "kind": OfficialDocument.Kind.DECISION,
+            "signer": "Chủ tịch UBND tỉnh",
+            "subject": f"{subject} (dữ liệu minh họa)",
+        },
+    )
+    return document
 
 
 def _start_year(spec: Spec, index: int) -> int:

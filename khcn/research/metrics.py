@@ -7,14 +7,28 @@ to the list of records its queryset returns; `value()` computes one figure.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from khcn.research.models import Call, Plan, PlanItem, Proposal
+from khcn.research.models import (
+    Acceptance,
+    Call,
+    Contract,
+    Disbursement,
+    Grade,
+    Plan,
+    PlanItem,
+    Proposal,
+    ResultApplication,
+    ResultRegistration,
+    Settlement,
+    Source,
+)
 
 COUNT = "count"
 DISTINCT = "distinct"
@@ -56,6 +70,55 @@ def plan_items_new(year: int, province: Any = None) -> QuerySet[PlanItem]:
     return plan_items_approved(year, province).filter(carried_over=False)
 
 
+# --- Part 2: contract to results. A task belongs to a province through the plans that list it.
+
+
+def _in_province(qs: QuerySet, province: Any, path: str = "task") -> QuerySet:
+    if province is None:
+        return qs
+    tasks = PlanItem.objects.active().filter(plan__province=province, task__isnull=False).values("task_id")
+    return qs.filter(**{f"{path}__in": tasks})
+
+
+def tasks_under_contract(year: int, province: Any = None) -> QuerySet[Contract]:
+    """Tasks carried out in the year: the contract signed by the year's end, and the task's time
+    (extended if it was) not over before the year began."""
+    start = dt.date(year, 1, 1)
+    qs = Contract.objects.active().filter(
+        Q(task__extended_end__gte=start) | Q(task__extended_end__isnull=True, task__end__gte=start),
+        signed_on__lte=dt.date(year, 12, 31),
+    )
+    return _in_province(qs, province)
+
+
+def acceptances_graded(year: int, province: Any = None) -> QuerySet[Acceptance]:
+    """Acceptance councils' grades given in the year (excellent, passed or failed)."""
+    qs = Acceptance.objects.active().filter(graded_on__year=year).exclude(grade="")
+    return _in_province(qs, province)
+
+
+def tasks_accepted(year: int, province: Any = None) -> QuerySet[Acceptance]:
+    return acceptances_graded(year, province).filter(grade__in=(Grade.EXCELLENT, Grade.PASSED))
+
+
+def results_registered(year: int, province: Any = None) -> QuerySet[ResultRegistration]:
+    return _in_province(ResultRegistration.objects.active().filter(registered_on__year=year), province)
+
+
+def result_applications(year: int, province: Any = None) -> QuerySet[ResultApplication]:
+    return _in_province(ResultApplication.objects.active().filter(year=year), province)
+
+
+def state_budget_disbursed(year: int, province: Any = None) -> QuerySet[Disbursement]:
+    """State budget paid out against the budget year (whenever it was paid)."""
+    qs = Disbursement.objects.active().filter(budget_year=year, source=Source.STATE_BUDGET)
+    return _in_province(qs, province)
+
+
+def settlements_of_year(year: int, province: Any = None) -> QuerySet[Settlement]:
+    return _in_province(Settlement.objects.active().filter(year=year), province)
+
+
 METRICS: tuple[Metric, ...] = (
     Metric("research.proposals_received", _("Phiếu đề xuất nhiệm vụ nhận được"), proposals_received),
     Metric("research.plan_tasks", _("Nhiệm vụ KH&CN trong kế hoạch năm"), plan_items_approved),
@@ -81,6 +144,36 @@ METRICS: tuple[Metric, ...] = (
         plan_items_approved,
         aggregation=SUM,
         field="allocation",
+        unit="đ",
+    ),
+    Metric(
+        "research.tasks_under_contract",
+        _("Nhiệm vụ thực hiện trong năm (theo hợp đồng)"),
+        tasks_under_contract,
+    ),
+    Metric("research.tasks_accepted", _("Nhiệm vụ được nghiệm thu đạt trong năm"), tasks_accepted),
+    Metric(
+        "research.tasks_graded_by_grade",
+        _("Nhiệm vụ được hội đồng nghiệm thu xếp loại, theo xếp loại"),
+        acceptances_graded,
+        group_by="grade",
+    ),
+    Metric("research.results_registered", _("Nhiệm vụ được đăng ký kết quả"), results_registered),
+    Metric("research.result_applications", _("Lượt ứng dụng kết quả nhiệm vụ được ghi nhận"), result_applications),
+    Metric(
+        "research.state_budget_disbursed",
+        _("Kinh phí ngân sách nhà nước đã cấp cho nhiệm vụ (năm ngân sách)"),
+        state_budget_disbursed,
+        aggregation=SUM,
+        field="amount",
+        unit="đ",
+    ),
+    Metric(
+        "research.state_budget_settled",
+        _("Kinh phí nhiệm vụ được quyết toán"),
+        settlements_of_year,
+        aggregation=SUM,
+        field="amount_settled",
         unit="đ",
     ),
 )

@@ -9,7 +9,18 @@ from django.urls import reverse
 
 from khcn.core import demo
 from khcn.research import metrics, selectors
-from khcn.research.models import Plan, PlanItem, Proposal, Task
+from khcn.research.models import (
+    Acceptance,
+    Contract,
+    Grade,
+    Plan,
+    PlanItem,
+    ProgressReport,
+    Proposal,
+    ResultRegistration,
+    Settlement,
+    Task,
+)
 
 DEMOS = ("khcn.directory.demo", "khcn.councils.demo", "khcn.research.demo")
 GROUPS_2024 = [15, 5, 5, 6, 3, 1, 3, 4]
@@ -45,6 +56,7 @@ def test_the_demo_plans_add_up_to_the_articles_figures(client, django_assert_max
     in_2023 = set(PlanItem.objects.filter(plan=plan_2023).values_list("task_id", flat=True))
     assert len(carried_2024) == 27 and carried_2024 <= in_2023
     assert Task.objects.filter(pk__in=in_2023 - carried_2024, status=Task.Status.COMPLETED).count() == 23
+    _check_execution(plan_2022=selectors.plan_for_year(2022), in_2023=in_2023, carried_2024=carried_2024)
 
     # 78 proposals; the 15 new tasks are the recommended ones, put in the plan by its decision.
     assert metrics.value("research.proposals_received", 2024) == 78
@@ -82,3 +94,64 @@ def test_the_demo_plans_add_up_to_the_articles_figures(client, django_assert_max
         PlanItem.objects.count(),
         ScoreSheet.objects.count(),
     ) == counts
+
+
+def _check_execution(*, plan_2022: Plan, in_2023: set[int], carried_2024: set[int]) -> None:
+    """Part 2 on the same load: every figure below is read back from the records."""
+    TS = Task.Status
+    ended = in_2023 - carried_2024
+
+    # The 2022 plan gives the money of 2022 a basis: the 39 tasks that began in 2021–2022.
+    assert plan_2022.status == Plan.Status.APPROVED
+    assert PlanItem.objects.filter(plan=plan_2022).count() == 39
+    assert set(PlanItem.objects.filter(plan=plan_2022).values_list("task_id", flat=True)) <= in_2023
+
+    # Every task of 2023 is under contract, with 2 or 3 tranches adding up to at most its budget.
+    contracts = Contract.objects.filter(task_id__in=in_2023).prefetch_related("tranches")
+    assert contracts.count() == 50
+    for contract in contracts:
+        amounts = [t.amount for t in contract.tranches.all()]
+        assert len(amounts) in (2, 3) and sum(amounts) <= contract.state_budget
+
+    # Money invariants for every task: per budget year, disbursed <= allocated + carried in;
+    # settled <= disbursed; the 27 carried have 2024 allocations equal to the 2024 plan's lines.
+    plan_2024 = selectors.plan_for_year(2024)
+    lines_2024 = dict(PlanItem.objects.filter(plan=plan_2024).values_list("task_id", "allocation"))
+    for task in Task.objects.filter(pk__in=in_2023):
+        money = selectors.task_money(task)
+        for row in money.years:
+            assert 0 <= row.disbursed <= row.allocated + row.carried_in, (task.code, row)
+            assert row.carried_out <= max(row.remaining, 0), (task.code, row)
+        assert money.settled_total + money.recovered_total <= money.disbursed_total, task.code
+        assert money.disbursed_total <= task.contract.state_budget, task.code
+        if task.pk in carried_2024:
+            assert money.year(2024).allocated == lines_2024[task.pk], task.code
+
+    # The 23 that ended in 2023: graded by an acceptance council, then closed (the failed one
+    # after its funds were recovered); every one accepted has its results registered.
+    grades = dict(Acceptance.objects.filter(task_id__in=ended).exclude(grade="").values_list("task_id", "grade"))
+    assert len(grades) == 23
+    assert sorted(set(grades.values())) == [Grade.EXCELLENT, Grade.FAILED, Grade.PASSED]
+    assert list(grades.values()).count(Grade.FAILED) == 1
+    failed = next(pk for pk, grade in grades.items() if grade == Grade.FAILED)
+    assert Task.objects.get(pk=failed).recoveries.exists()
+    assert ResultRegistration.objects.filter(task_id__in=ended).count() == 22
+    assert Settlement.objects.filter(task_id__in=ended, is_final=True).count() == 23
+    assert Contract.objects.filter(task_id__in=ended, liquidated_on__isnull=False).count() == 23
+
+    # The 27 carried into 2024: at every stage on the demo's today, and none lost on the way.
+    statuses = set(Task.objects.filter(pk__in=carried_2024).values_list("status", flat=True))
+    assert {TS.IN_PROGRESS, TS.SUSPENDED, TS.AWAITING_ACCEPTANCE, TS.ACCEPTED, TS.COMPLETED} <= statuses
+    assert ProgressReport.objects.filter(status=ProgressReport.Status.ACCEPTED).count() > 100
+    assert metrics.value("research.tasks_under_contract", 2023) == 50
+    assert metrics.value("research.tasks_under_contract", 2024) == 27
+    assert (
+        sum(metrics.value("research.tasks_graded_by_grade", 2023).values())
+        + sum(metrics.value("research.tasks_graded_by_grade", 2024).values())
+        >= 23
+    )
+    assert metrics.value("research.state_budget_disbursed", 2023) == sum(
+        selectors.task_money(t).year(2023).disbursed for t in Task.objects.filter(pk__in=in_2023)
+    )
+    assert metrics.value("research.result_applications", 2024) > 0
+    assert metrics.value("research.result_applications", 2025) > 0
