@@ -147,3 +147,47 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_on:%d/%m/%Y} {self.recipient}: {self.title}"
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    suffix = "." + filename.rsplit(".", 1)[1].lower()[:8] if "." in filename else ""
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ExportJob(models.Model):
+    """A long export run in the background (a report's DOCX/PDF, a statistics workbook...): who
+    asked, what, how far it has got, and the file when done. Only its owner downloads it.
+    Not an official record: old jobs and their files are removed by `manage.py cleanup_exports`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Không thành công")
+
+    name = models.CharField(_("loại tệp"), max_length=100)
+    label = models.CharField(_("tên"), max_length=300)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người yêu cầu")
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    message = models.CharField(_("thông báo"), max_length=300, blank=True)
+    file = models.FileField(_("tệp"), upload_to=export_path, max_length=300, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất chạy nền")
+        verbose_name_plural = _("tệp xuất chạy nền")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
