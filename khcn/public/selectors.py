@@ -8,7 +8,7 @@ workflow's published state; people their own `public_profile_consent`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -37,7 +37,16 @@ def is_published(record: Model) -> bool:
 # --- Tasks --------------------------------------------------------------------------------------------
 
 # Statuses a task may be shown in: once the province has approved it (earlier steps are internal).
-PUBLIC_TASK_STATUSES = (Task.Status.APPROVED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.CANCELLED)
+PUBLIC_TASK_STATUSES = (
+    Task.Status.APPROVED,
+    Task.Status.IN_PROGRESS,
+    Task.Status.AWAITING_ACCEPTANCE,
+    Task.Status.ACCEPTED,
+    Task.Status.COMPLETED,
+    Task.Status.CANCELLED,
+)
+# A completed task shows its grade, registered results, outputs and where they are applied.
+RESULT_STATUSES = (Task.Status.ACCEPTED, Task.Status.COMPLETED)
 
 
 def task_list_public() -> QuerySet[Task]:
@@ -99,6 +108,44 @@ def task_facets(qs: QuerySet[Task]) -> dict[str, list[tuple[Any, str, int]]]:
         ],
         "form": [(code, name, n) for code, name, n in rows("form__code", "form__name")],
     }
+
+
+@dataclass
+class TaskResults:
+    grade: str = ""
+    decision: Any = None
+    registration: Any = None
+    outputs: list[Any] = field(default_factory=list)
+    applications: list[Any] = field(default_factory=list)
+
+
+def task_results_public(task: Task) -> TaskResults | None:
+    """What a completed task produced, for the public page (four queries; None while it runs).
+    Only the results themselves: no money beyond the budget, no people beyond the PI's name."""
+    from khcn.research.models import Acceptance, Output, ResultApplication, ResultRegistration
+
+    if task.status not in RESULT_STATUSES:
+        return None
+    acceptance = (
+        Acceptance.objects.active()
+        .filter(task=task)
+        .exclude(grade="")
+        .select_related("decision")
+        .order_by("-graded_on", "-pk")
+        .first()
+    )
+    return TaskResults(
+        grade=acceptance.get_grade_display() if acceptance else "",
+        decision=acceptance.decision if acceptance else None,
+        registration=ResultRegistration.objects.active().filter(task=task).first(),
+        outputs=list(Output.objects.active().filter(task=task).order_by("form", "pk")),
+        applications=list(
+            ResultApplication.objects.active()
+            .filter(task=task)
+            .select_related("organisation", "unit")
+            .order_by("-year", "pk")
+        ),
+    )
 
 
 def get_public_task(pk: int) -> Task:

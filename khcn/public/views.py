@@ -78,7 +78,11 @@ def task_list(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_public_task(pk)
-    return render(request, "public/task_detail.html", {"task": task, "pi_name": selectors.public_name(task.pi)})
+    return render(
+        request,
+        "public/task_detail.html",
+        {"task": task, "pi_name": selectors.public_name(task.pi), "results": selectors.task_results_public(task)},
+    )
 
 
 def _simple_list(
