@@ -17,6 +17,7 @@ from khcn.research.models import (
     Acceptance,
     Adjustment,
     Grade,
+    Plan,
     ProgressReport,
     ResultApplication,
     Task,
@@ -50,10 +51,12 @@ def running_task(build: Any, host: Any, *, start: dt.date | None = None, months:
     task = build.task(
         plan_year=start.year, status=TS.APPROVED, host=host, pi=pi, start=start, end=end, state_budget=900_000_000
     )
-    plan = build.plan(start.year)
-    services.plan_item_add(plan=plan, by=build.officer, task=task, allocation=600_000_000)
-    services.plan_transition(plan=plan, to="submitted", by=build.officer)
-    services.plan_approve(plan=plan, decision=build.decision(date=start), by=build.officer)
+    # One plan per year: a second task of the same year runs without an allocation (no money test needs it).
+    if not Plan.objects.filter(year=start.year).exists():
+        plan = build.plan(start.year)
+        services.plan_item_add(plan=plan, by=build.officer, task=task, allocation=600_000_000)
+        services.plan_transition(plan=plan, to="submitted", by=build.officer)
+        services.plan_approve(plan=plan, decision=build.decision(date=start), by=build.officer)
     services.contract_sign(
         task=task,
         number=f"{task.pk}/HĐ-KHCN",
@@ -451,3 +454,33 @@ def test_list_query_count_does_not_grow_with_tasks(client, build, org_a, host_us
         response = client.get(url)
     assert response.content.decode().count('id="task-') == 10
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_what_is_due_names_reports_contract_end_dossier_and_registration(build, org_a, science_officer):
+    from khcn.research.views_host import due_for
+
+    # A six-month task ending in 19 days: no progress report (the dossier covers it), the contract ends soon.
+    ending = running_task(build, org_a, start=add_months(TODAY + dt.timedelta(days=20), -6), months=6)
+    # Accepted 40 days ago, not registered: registration (30 days) is overdue.
+    accepted = build.task(plan_year=2023, status=TS.ACCEPTED, host=org_a, start=dt.date(2023, 1, 1))
+    Acceptance.objects.create(
+        task=accepted,
+        submitted_on=TODAY - dt.timedelta(days=60),
+        self_evaluation="Đạt.",
+        self_grade=Grade.PASSED,
+        grade=Grade.PASSED,
+        graded_on=TODAY - dt.timedelta(days=40),
+    )
+    # Started two months ago: the first report is still ahead.
+    fresh = running_task(build, org_a, start=add_months(TODAY, -2), months=18)
+    lines = due_for([ending, accepted, fresh], TODAY)
+    due = {pk: [line.text for line in task_lines] for pk, task_lines in lines.items()}
+
+    assert any("Hợp đồng kết thúc ngày" in t and "còn 19 ngày" in t for t in due[ending.pk])
+    assert any("Hồ sơ đánh giá, nghiệm thu phải nộp trước ngày" in t for t in due[ending.pk])
+    registration = [line for line in lines[accepted.pk] if "Đăng ký kết quả trước ngày" in line.text]
+    assert len(registration) == 1 and registration[0].overdue
+    period_end = add_months(fresh.start, 6) - dt.timedelta(days=1)  # type: ignore[arg-type]
+    expected = f"Báo cáo tiến độ kỳ tới {fresh.start:%d/%m/%Y}–{period_end:%d/%m/%Y}"
+    assert any(t.startswith(expected) for t in due[fresh.pk])
+    assert not any("quá hạn" in t for t in due[fresh.pk])
