@@ -4,15 +4,23 @@ Apps declare their datasets in `imports.py` with `@datasets.register`; CoreConfi
 autodiscovers those modules. `run_import` validates the whole file with khcn.lib.tabular, matches
 rows to existing records by natural key, and only then writes everything in one transaction, in
 batches, with history; every run, including refused ones and dry runs, leaves an ImportBatch.
+
+A `BulkDataset` is for files whose rows need checks against stored records in bulk, or that write
+several tables, at the scale of a year file (100,000 rows): the same runner reads the file in
+chunks, cleaning a column at a time with the engine's own columns, hands each checked chunk to the
+dataset's `plan()` (checks against stored records, nothing written) and, if no row anywhere has
+failed, calls its `write()` in one transaction (see khcn.core.bulk for fast writes with history).
 """
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -23,10 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from khcn.core import bulk
 from khcn.core.filetypes import safe_display_name
 from khcn.core.models import ImportBatch
 from khcn.lib import tabular
-from khcn.lib.tabular import Ambiguous, Dataset, ParsedRow, RowError
+from khcn.lib.formats import ParseError
+from khcn.lib.tabular import Ambiguous, Column, Dataset, ParsedRow, RowError, TabularError
 
 BATCH_SIZE = 500
 # Keys per matching query: keeps each IN (...) or OR list well under SQLite's variable limit.
@@ -119,6 +129,8 @@ def run_import(dataset_name: str, file_name: str, data: bytes, user: Any = None,
     dataset = get(dataset_name)
     file_name = safe_display_name(file_name or "tep")
     user = user if getattr(user, "is_authenticated", False) else None
+    if isinstance(dataset, BulkDataset):
+        return _run_bulk_import(dataset, file_name, data, user=user, dry_run=dry_run)
     validation = tabular.validate(dataset, data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
     matches: dict[int, Any] = {}
     if validation.rows and dataset.natural_keys:
@@ -370,6 +382,409 @@ def _write(
             model._default_manager.bulk_update(changed, update_fields, batch_size=BATCH_SIZE)
 
 
+# --- Bulk datasets ------------------------------------------------------------------------------
+
+# A column remembers the value of at most this many distinct cells (a year file repeats its types,
+# owners, dates and results on every row); a column whose first chunk is mostly distinct cells
+# (serials, certificate numbers) is cleaned cell by cell.
+MEMO_LIMIT = 20_000
+# Cells remembered by their value: types whose equality never crosses another's. Numbers are
+# remembered with their type: 1 == 1.0 == True, and an Integer column takes 1 but refuses True.
+_BY_VALUE = frozenset({str, dt.date, dt.datetime, type(None)})
+_BY_TYPE_AND_VALUE = frozenset({int, float, bool})
+_MISSING = object()
+_NOT_FOUND = object()
+
+
+@dataclass
+class BulkPlan:
+    """What a bulk dataset's plan() found: how many records write() will create and update.
+    Datasets subclass it to carry what they will write."""
+
+    created: int = 0
+    updated: int = 0
+
+
+class Chunk:
+    """Checked rows of one stretch of a file, one list per column (a year file would not fit in
+    memory as one dict per row).
+
+    `values[field]` has every column of the dataset, cleaned, lookups resolved to records (a column
+    the file leaves out holds its empty value); `numbers` has the rows' Excel numbers. A dataset
+    refuses a row with `error(index, field, message)`: the report names the row, the column and
+    the cell as the user typed it.
+    """
+
+    def __init__(
+        self,
+        numbers: list[int],
+        values: dict[str, list[Any]],
+        raw: dict[str, Sequence[Any]] | None,
+        sink: Callable[[Chunk, int, str, str], None],
+    ) -> None:
+        self.numbers = numbers
+        self.values = values
+        self.raw = raw  # the cells as read, while the engine checks the chunk; then None
+        self._sink = sink
+        self.refused: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def error(self, index: int, field_name: str, message: str) -> None:
+        self._sink(self, index, field_name, message)
+
+    def without_refused(self) -> Chunk:
+        """The same chunk without the rows refused so far."""
+        if not self.refused:
+            return self
+        keep = [index not in self.refused for index in range(len(self.numbers))]
+
+        def kept(items: Sequence[Any]) -> list[Any]:
+            return list(itertools.compress(items, keep))
+
+        raw: dict[str, Sequence[Any]] | None = None
+        if self.raw is not None:
+            raw = {name: kept(cells) for name, cells in self.raw.items()}
+        values = {name: kept(items) for name, items in self.values.items()}
+        return Chunk(kept(self.numbers), values, raw, self._sink)
+
+
+class BulkDataset(Dataset):
+    """A dataset imported by `plan()` and `write()` instead of one record per row.
+
+    For files whose rows need checks against stored records in bulk (a number already used, an
+    instrument's year made) or write several tables, at the scale of a year file. The runner reads
+    the file in chunks of `chunk_rows`, cleans each column with the dataset's own columns (the
+    same values and messages as the plain runner), runs `check_rows` (by default `clean_row` on
+    each row), resolves lookups, and hands the chunks that are left to `plan()`. If any row of the
+    file was refused, by the engine or by `plan()`, nothing is written and every bad row is named;
+    otherwise `write()` runs in one transaction, after the ImportBatch is recorded. `natural_keys`
+    are not used: `plan()` finds the stored records a row refers to.
+    """
+
+    chunk_rows: ClassVar[int] = 5000
+
+    def check_rows(self, chunk: Chunk) -> None:
+        """Rules across the columns of each row, on cleaned values (lookup columns still hold the
+        key as typed); refuse a row with chunk.error(). Datasets may check a column at a time."""
+        fields = list(chunk.values)
+        for index, row in enumerate(zip(*chunk.values.values(), strict=True)):
+            for field_name, message in self.clean_row(dict(zip(fields, row, strict=True))):
+                chunk.error(index, field_name, message)
+
+    def plan(self, chunks: Iterable[Chunk]) -> BulkPlan:
+        """Check each chunk against stored records (refusing rows with chunk.error()) and keep
+        what write() needs. Nothing may be written here."""
+        raise NotImplementedError
+
+    def write(self, plan: BulkPlan, *, user: Any, reason: str) -> None:
+        """Write a plan whose every row passed; runs inside the import's transaction."""
+        raise NotImplementedError
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    # tabular.is_blank over a row, cheap for the usual row whose first cell is filled.
+    for cell in cells:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            if cell.strip():
+                return False
+            continue
+        return False
+    return True
+
+
+def _unusable(target: Any) -> bool:
+    return target is _NOT_FOUND or isinstance(target, Ambiguous)
+
+
+class _Cleaner:
+    """One column's Column.clean over a chunk of cells, remembering the value of repeated cells."""
+
+    def __init__(self, column: Column) -> None:
+        self.clean = column.clean
+        self.memo: dict[Any, Any] | None = {}
+        self.first = True
+        # Every cell so far remembered by its value alone: try one lookup per cell, in C, first.
+        self.by_value = True
+
+    def run(self, cells: Sequence[Any]) -> tuple[list[Any], list[tuple[int, str]]]:
+        memo = self.memo
+        if memo is not None and self.by_value:
+            try:
+                return [memo[cell] for cell in cells], []
+            except (KeyError, TypeError):
+                pass
+        clean = self.clean
+        values: list[Any] = []
+        problems: list[tuple[int, str]] = []
+        append = values.append
+        for index, cell in enumerate(cells):
+            key: Any = _MISSING
+            if memo is not None:
+                kind = cell.__class__
+                if kind in _BY_VALUE:
+                    key = cell
+                elif kind in _BY_TYPE_AND_VALUE:
+                    key = (kind, cell)
+                    self.by_value = False
+                if key is not _MISSING:
+                    value = memo.get(key, _MISSING)
+                    if value is not _MISSING:
+                        append(value)
+                        continue
+            try:
+                value = clean(cell)
+            except ParseError as exc:
+                problems.append((index, str(exc)))
+                append(None)
+                continue
+            if key is not _MISSING and len(memo) < MEMO_LIMIT:  # type: ignore[arg-type]
+                memo[key] = value  # type: ignore[index]
+            append(value)
+        if self.first:
+            self.first = False
+            if memo is not None and 2 * len(memo) > len(cells):
+                self.memo = None  # mostly distinct cells: remembering them costs more than it saves
+        return values, problems
+
+
+class _BulkReader:
+    """Reads a file for a BulkDataset chunk by chunk, with the engine's checks and messages."""
+
+    def __init__(self, dataset: BulkDataset, data: bytes, file_name: str, *, max_bytes: int | None) -> None:
+        self.dataset = dataset
+        self.data = data
+        self.file_name = file_name
+        self.max_bytes = max_bytes
+        self.errors: list[RowError] = []
+        # (row, field, message) from plan(): the cell is looked up in the file only if there are any.
+        self.pending: list[tuple[int, str, str]] = []
+        self.row_count = 0
+        self.failed = False  # the file could not be read to its end
+        self.positions: dict[str, int] = {}
+        self._known: dict[str, dict[str, Any]] = defaultdict(dict)
+
+    def _fail(self, message: str) -> None:
+        self.errors.append(RowError(row=None, column="", value="", message=message))
+
+    def chunks(self) -> Iterator[Chunk]:
+        data = self.data
+        if not data:
+            self._fail(_("Tệp rỗng."))
+            return
+        if self.max_bytes is not None and len(data) > self.max_bytes:
+            self._fail(
+                _("Tệp quá lớn: %(size)s MB, tối đa %(limit)s MB.")
+                % {"size": round(len(data) / 1_048_576, 1), "limit": round(self.max_bytes / 1_048_576, 1)}
+            )
+            return
+        try:
+            rows = tabular.read_rows(data, self.file_name)
+            # The engine's own header matching, so both runners accept and refuse the same headers.
+            header = tabular.Validation()
+            header_number, layout = tabular._read_header(self.dataset, rows, header)
+            self.errors.extend(header.errors)
+            if layout is None:
+                return
+            self.positions = {column.field: position for position, column in layout.items()}
+            cleaners = {column.field: _Cleaner(column) for column in layout.values()}
+            size = self.dataset.chunk_rows
+            numbers: list[int] = []
+            batch: list[list[Any]] = []
+            for number, cells in rows:
+                first = cells[0] if cells else None
+                # A filled first cell is the usual row; anything else gets the full blank test.
+                if not (first.__class__ is str and first.strip()) and _blank(cells):  # type: ignore[union-attr]
+                    continue
+                numbers.append(number)
+                batch.append(cells)
+                if len(batch) >= size:
+                    self.row_count += len(batch)
+                    chunk = self._check(numbers, batch, layout, cleaners)
+                    numbers, batch = [], []
+                    if chunk is not None:
+                        yield chunk
+            if batch:
+                self.row_count += len(batch)
+                chunk = self._check(numbers, batch, layout, cleaners)
+                numbers, batch = [], []
+                if chunk is not None:
+                    yield chunk
+        except TabularError as exc:
+            self.failed = True
+            self._fail(exc.message)
+            return
+        if header_number is not None and self.row_count == 0:
+            self._fail(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+
+    def _check(
+        self, numbers: list[int], rows: list[list[Any]], layout: dict[int, Column], cleaners: dict[str, _Cleaner]
+    ) -> Chunk | None:
+        """Clean, check and resolve one chunk; None if no row of it is left."""
+        count = len(rows)
+        width = len(rows[0])
+        if builtins.all(len(cells) == width for cells in rows):
+            columns = list(zip(*rows, strict=True))
+        else:  # CSV rows may be ragged
+            columns = list(itertools.zip_longest(*rows))
+        blank = (None,) * count
+        raw: dict[str, Sequence[Any]] = {}
+        values: dict[str, list[Any]] = {}
+        refused: set[int] = set()
+        # Cell by cell, in the file's column order (the engine's order of messages within a row).
+        for position, column in layout.items():
+            cells = columns[position] if position < len(columns) else blank
+            raw[column.field] = cells
+            values[column.field], problems = cleaners[column.field].run(cells)
+            for index, message in problems:
+                refused.add(index)
+                self.errors.append(RowError(numbers[index], column.header, tabular._short(cells[index]), message))
+        for column in self.dataset.columns:
+            if column.field not in values:
+                raw[column.field] = blank
+                values[column.field] = [column.empty_value()] * count
+        chunk = Chunk(numbers, values, raw, self._refuse)
+        chunk.refused = refused
+        chunk = chunk.without_refused()
+        if chunk.numbers:
+            self.dataset.check_rows(chunk)
+            chunk = chunk.without_refused()
+        if chunk.numbers:
+            self._resolve(chunk, [c for c in layout.values() if isinstance(c, tabular.Lookup)])
+            chunk = chunk.without_refused()
+        if not chunk.numbers:
+            return None
+        chunk.raw = None  # plan() errors look their cells up in the file, if there are any
+        chunk._sink = self._pending
+        return chunk
+
+    def _refuse(self, chunk: Chunk, index: int, field_name: str, message: str) -> None:
+        assert chunk.raw is not None
+        column = self.dataset.column(field_name)
+        chunk.refused.add(index)
+        self.errors.append(
+            RowError(chunk.numbers[index], column.header, tabular._short(chunk.raw[field_name][index]), message)
+        )
+
+    def _pending(self, chunk: Chunk, index: int, field_name: str, message: str) -> None:
+        chunk.refused.add(index)
+        self.pending.append((chunk.numbers[index], field_name, message))
+
+    def _resolve(self, chunk: Chunk, lookups: list[tabular.Lookup]) -> None:
+        """Lookup keys to records, each distinct key resolved once per file (as the engine does,
+        a few queries per few hundred keys)."""
+        for column in lookups:
+            keys = chunk.values[column.field]
+            known = self._known[column.field]
+            distinct = set(keys)
+            new = {key for key in distinct - known.keys() if key}
+            if new:
+                found = column.resolve(new)
+                for key in new:
+                    known[key] = found.get(key, _NOT_FOUND)
+            failing = {key for key in distinct if key and _unusable(known[key])}
+            if not failing:
+                chunk.values[column.field] = [known[key] if key else None for key in keys]
+                continue
+            resolved: list[Any] = []
+            for index, key in enumerate(keys):
+                target = known[key] if key else None
+                if key in failing:
+                    if target is _NOT_FOUND:
+                        message = _("Không tìm thấy %(noun)s “%(key)s”") % {"noun": column.noun, "key": key}
+                    else:
+                        assert isinstance(target, Ambiguous)
+                        message = _("Có %(n)d %(noun)s cùng khớp “%(key)s”; hãy ghi mã để phân biệt") % {
+                            "n": target.count,
+                            "noun": column.noun,
+                            "key": key,
+                        }
+                    chunk.error(index, column.field, message)
+                    target = None
+                resolved.append(target)
+            chunk.values[column.field] = resolved
+
+    def all_errors(self) -> list[RowError]:
+        """Every error, by row; plan() errors with the cell as typed (the file is read again)."""
+        errors = list(self.errors)
+        if self.pending and not self.failed:
+            errors += self._pending_errors()
+        errors.sort(key=lambda e: e.row or 0)
+        return errors
+
+    def _pending_errors(self) -> list[RowError]:
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for number, field_name, _message in self.pending:
+            position = self.positions.get(field_name)
+            if position is not None:
+                wanted[number].add(position)
+        texts: dict[tuple[int, int], str] = {}
+        left = len(wanted)
+        if left:
+            for number, cells in tabular.read_rows(self.data, self.file_name):
+                positions = wanted.get(number)
+                if positions is None:
+                    continue
+                for position in positions:
+                    texts[(number, position)] = tabular._short(cells[position] if position < len(cells) else None)
+                left -= 1
+                if not left:
+                    break
+        return [
+            RowError(
+                number,
+                self.dataset.column(field_name).header,
+                texts.get((number, self.positions.get(field_name, -1)), ""),
+                message,
+            )
+            for number, field_name, message in self.pending
+        ]
+
+
+def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> ImportResult:
+    reader = _BulkReader(dataset, data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
+    base = {"dataset": dataset.name, "file_name": file_name, "data": data, "user": user}
+    with bulk.gc_paused():
+        plan = dataset.plan(reader.chunks())
+        errors = reader.all_errors()
+        if errors:
+            return _record(**base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=errors)
+        row_count, created, updated = reader.row_count, plan.created, plan.updated
+        if dry_run:
+            return _record(
+                **base,
+                status=ImportBatch.Status.DRY_RUN,
+                row_count=row_count,
+                created=created,
+                updated=updated,
+            )
+        try:
+            with transaction.atomic():
+                result = _record(
+                    **base,
+                    status=ImportBatch.Status.SUCCEEDED,
+                    row_count=row_count,
+                    created=created,
+                    updated=updated,
+                )
+                reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
+                dataset.write(plan, user=user, reason=reason[:100])
+        except DatabaseError as exc:
+            # The checks should catch everything; this is a concurrent edit or a database rule
+            # they do not know. The transaction has rolled back every row.
+            message = _("Không ghi được dữ liệu, chưa có dòng nào được ghi. Chi tiết: %(error)s") % {"error": exc}
+            return _record(
+                **base,
+                status=ImportBatch.Status.FAILED,
+                row_count=reader.row_count,
+                errors=[RowError(None, "", "", message[:500])],
+            )
+    return result
+
+
 def run_export(dataset_name: str, queryset: Any = None, fmt: str = tabular.XLSX) -> bytes:
     """Export records (the dataset's default list, or the given queryset) as XLSX or CSV bytes."""
     dataset = get(dataset_name)
@@ -399,6 +814,9 @@ def format_for(file_name: str) -> str:
 
 __all__ = [
     "Ambiguous",
+    "BulkDataset",
+    "BulkPlan",
+    "Chunk",
     "ImportResult",
     "UnknownDataset",
     "all",
