@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.decorators import action
 
-from khcn.core import datasets
 from khcn.core.admin import AttachmentInline, RecordAdmin, VersionedForm
-from khcn.core.admin_tabular import ERRORS_SHOWN, ImportForm, TabularAdminMixin
+from khcn.core.admin_tabular import TabularAdminMixin
 from khcn.core.keyset import KeysetAdminMixin
 from khcn.directory.models import Organisation
 from khcn.lib.text import fold
-from khcn.registries.metrology import imports, services
+from khcn.registries.metrology import services
 from khcn.registries.metrology.models import Instrument, InstrumentType, Verification, VerificationCycle
 
 # Instruments whose next verification falls within this many days count as "due soon".
@@ -299,65 +293,3 @@ class VerificationAdmin(KeysetAdminMixin, TabularAdminMixin, RecordAdmin):
             reason=_("Lưu trữ từ danh sách quản trị"),
         )
         self.message_user(request, _("Đã lưu trữ %(n)d hồ sơ.") % {"n": count}, messages.SUCCESS)
-
-    @action(
-        description=gettext_lazy("Nhập từ Excel"),
-        url_path="nhap-du-lieu",
-        permissions=["import"],
-        icon="upload_file",
-    )
-    def tabular_import(self, request: HttpRequest) -> HttpResponse:
-        # TabularAdminMixin's page, run through imports.verifications_import (which adds the
-        # checks against stored records that the shared runner does not have; see imports.py).
-        dataset = datasets.get(self.dataset_name)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        result: datasets.ImportResult | None = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                result = datasets.record_rejected(
-                    dataset.name,
-                    upload.name,
-                    sha256=digest.hexdigest(),
-                    size=upload.size,
-                    user=request.user,
-                    message=_("Tệp quá lớn: %(size)s MB, tối đa %(limit)s MB.")
-                    % {
-                        "size": round(upload.size / 1_048_576, 1),
-                        "limit": round(settings.IMPORT_MAX_BYTES / 1_048_576, 1),
-                    },
-                )
-            else:
-                result = imports.verifications_import(
-                    file_name=upload.name, data=upload.read(), by=request.user, dry_run=form.cleaned_data["dry_run"]
-                )
-            if result.ok and not result.dry_run:
-                messages.success(
-                    request,
-                    _("Đã nhập %(file)s: %(rows)d dòng, %(created)d tạo mới, %(updated)d cập nhật.")
-                    % {"file": result.file_name, "rows": result.row_count, "created": result.created, "updated": 0},
-                )
-                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:{self._url_name('changelist')}"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Nhập %(title)s từ Excel") % {"title": dataset.title},
-            "dataset": dataset,
-            "columns": dataset.columns,
-            "form": form,
-            "result": result,
-            "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
-            "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
-            "error_report_url": (
-                reverse(f"{self.admin_site.name}:{self._url_name('tabular_error_report')}", args=[result.batch.pk])
-                if result and result.errors
-                else ""
-            ),
-            "template_url": reverse(f"{self.admin_site.name}:{self._url_name('tabular_export_xlsx')}") + "?mau=1",
-            "changelist_url": reverse(f"{self.admin_site.name}:{self._url_name('changelist')}"),
-            "max_mb": round(settings.IMPORT_MAX_BYTES / 1_048_576),
-        }
-        return TemplateResponse(request, self.import_template, context)

@@ -17,45 +17,35 @@ manufacturer) and its owner by tax code or exact name. Decisions:
   instrument and day, or the same certificate number from the same body) is an error, which makes
   importing the same file twice harmless. Corrections are made on the record.
 
-The file is read and checked by the shared engine (khcn.lib.tabular: headers, cells, lookups,
-the row-by-row report) and recorded as an ImportBatch like every import. The engine has no step
-yet for rules that need stored records in bulk (an instrument's year made, a certificate number
-already used) or for rows that write two tables, so this dataset adds `plan()` and `write()`
-and `verifications_import()` runs them: all rows are checked before anything is written, and a
-file with any bad row writes nothing.
+It is a `datasets.BulkDataset`: the shared runner reads and checks the file (headers, cells,
+lookups, the row-by-row report, the ImportBatch) a chunk at a time, `plan()` checks each chunk
+against stored records (its instrument, the year it was made, the cycle in force on the date,
+numbers and instrument-days already used, in the file and in the registry) and keeps only plain
+values, one list per column; if no row anywhere was refused, `write()` writes the instruments and
+verifications with their history rows through khcn.core.bulk, in the import's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
-from django.conf import settings
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
-from khcn.core import datasets
-from khcn.core.filetypes import safe_display_name
-from khcn.core.models import ImportBatch
-from khcn.core.services import import_batch_record
+from khcn.core import bulk, datasets
 from khcn.directory.models import Organisation
 from khcn.lib import tabular
 from khcn.lib.formats import ParseError
-from khcn.lib.tabular import ParsedRow, RowError
-from khcn.registries.metrology import bulk, services
+from khcn.registries.metrology import services
 from khcn.registries.metrology.models import Instrument, InstrumentType, Verification
 from khcn.registries.metrology.selectors import CycleTable
 
-# Rows handed to bulk.insert_with_history at a time (it splits them into statements): bounds the
-# memory of the value lists built for one call.
-WRITE_BATCH = 5000
 # Keys per "... IN (...)" query for the few edits done through the ORM.
 MATCH_CHUNK = 500
 
@@ -75,24 +65,6 @@ _resolve_organisation = datasets.lookup_resolver(
 )
 
 
-class CachedChoice(tabular.Choice):
-    """A Choice whose cells repeat ("Đạt" 100,000 times): each distinct text is folded once."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._seen: dict[Any, Any] = {}
-
-    def clean(self, raw: tabular.Cell) -> Any:
-        try:
-            return self._seen[raw]
-        except (KeyError, TypeError):
-            pass
-        value = super().clean(raw)  # raises ParseError for a bad cell, which is not remembered
-        if isinstance(raw, str):
-            self._seen[raw] = value
-        return value
-
-
 class FastText(tabular.Text):
     """A Text column with a short path for the common case, a plain string cell (same result)."""
 
@@ -107,29 +79,6 @@ class FastText(tabular.Text):
         if self.max_length is not None and len(text) > self.max_length:
             raise ParseError(_("Dài quá %(max)d ký tự (đang có %(n)d)") % {"max": self.max_length, "n": len(text)})
         return text
-
-
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-class FastDate(tabular.Date):
-    """A Date column with short paths for a real Excel date and for plain dd/mm/yyyy text (the
-    same results as tabular.Date, which still handles everything else and words the errors)."""
-
-    def clean(self, raw: tabular.Cell) -> Any:
-        kind = type(raw)
-        if kind is dt.date:
-            return raw
-        if kind is dt.datetime:
-            return raw.date()  # type: ignore[union-attr]
-        if kind is str:
-            match = _DMY.fullmatch(raw.strip())  # type: ignore[union-attr]
-            if match:
-                try:
-                    return dt.date(int(match[3]), int(match[2]), int(match[1]))
-                except ValueError:
-                    pass  # 31/02/2023: let tabular.Date word the error
-        return super().clean(raw)
 
 
 class FastLookup(tabular.Lookup):
@@ -237,75 +186,113 @@ IN_USE, REJECTED = str(Instrument.Status.IN_USE), str(Instrument.Status.REJECTED
 TYPE = "instrument__instrument_type"
 SERIAL = "instrument__serial"
 MANUFACTURER = "instrument__manufacturer"
+MODEL = "instrument__model"
+YEAR = "instrument__manufacture_year"
 OWNER = "instrument__owner"
+LOCATION = "instrument__location"
 INSTRUMENT_FIELDS = {
     TYPE: "instrument_type",
     SERIAL: "serial",
     MANUFACTURER: "manufacturer",
-    "instrument__model": "model",
-    "instrument__manufacture_year": "manufacture_year",
+    MODEL: "model",
+    YEAR: "manufacture_year",
     OWNER: "owner",
-    "instrument__location": "location",
+    LOCATION: "location",
 }
+# An instrument-day as one int (no date's ordinal reaches it): a set of 100,000 of them is small.
+_DAY_KEY = 4_000_000
+# What the plan reads of a registered instrument; rows stay the tuples the database returns.
+STORED_INSTRUMENT = (
+    "id",  # 0
+    "instrument_type",  # 1
+    "serial",  # 2
+    "manufacturer",  # 3
+    "manufacture_year",  # 4
+    "first_registered_on",  # 5
+    "owner",  # 6
+    "last_verified_on",  # 7
+    "archived_at",  # 8
+)
 
 
 @dataclass(slots=True)
-class PlannedInstrument:
-    """An instrument as the plan sees it: a stored one (with `pk`), or one the file introduces.
-    Plain values, not model instances: a year file can name 100,000 instruments."""
+class NewInstrument:
+    """An instrument the file introduces, with the details of the first row naming it."""
 
-    pk: int | None
     type_id: int
     serial: str
     manufacturer: str
+    model: str
     manufacture_year: int | None
-    first_registered_on: dt.date | None
-    owner_id: int
-    last_verified_on: dt.date | None
-    archived: bool = False
-    model: str = ""
-    location: str = ""
-    # The file's newest row for it (a PlannedRow).
-    latest: Any = None
-
-
-class PlannedRow(NamedTuple):
-    """A checked row, its instrument, and what follows from the cycle in force on its date."""
-
-    row: ParsedRow
-    instrument: PlannedInstrument
-    cycle_months: int | None
-    valid_until: dt.date | None
+    location: str
 
 
 @dataclass
-class Plan:
-    """What a checked file will write: each row with its instrument, the instruments to create,
-    and the registered instruments that change hands."""
+class VerificationPlan(datasets.BulkPlan):
+    """The verifications to write, one list per column, in the file's order; plain values, since a
+    year file holds 100,000 of them. `instrument` holds a registered instrument's pk, or `~k` for
+    `new_instruments[k]`; `owner` the owner each row names (the newest row's owner is kept)."""
 
-    errors: list[RowError] = field(default_factory=list)
-    rows: list[PlannedRow] = field(default_factory=list)
-    new_instruments: list[PlannedInstrument] = field(default_factory=list)
-    new_owner: dict[int, int] = field(default_factory=dict)
+    instrument: list[int] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    date: list[dt.date] = field(default_factory=list)
+    verifying_body: list[int] = field(default_factory=list)
+    verifier: list[str] = field(default_factory=list)
+    result: list[str] = field(default_factory=list)
+    certificate_no: list[str] = field(default_factory=list)
+    stamp_no: list[str] = field(default_factory=list)
+    cycle_months: list[int | None] = field(default_factory=list)
+    valid_until: list[dt.date | None] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    new_instruments: list[NewInstrument] = field(default_factory=list)
+    # Registered instruments the file names: pk -> (owner id, last verified on), as stored.
+    registered: dict[int, tuple[int, dt.date | None]] = field(default_factory=dict)
 
 
-def _verification_columns() -> tuple[tabular.Column, ...]:
-    # Built per import run: CachedChoice remembers cells for one file, in one interface language.
-    return (
+class _Checks:
+    """What the plan remembers from chunk to chunk: the rows already seen, and answers to rules
+    that a year file asks again and again (a few hundred dates, a handful of types and cycles)."""
+
+    def __init__(self, cycles: CycleTable) -> None:
+        self.cycles = cycles
+        self.new_by_key: dict[tuple[int, str, str], int] = {}
+        self.first_day: dict[int, int] = {}
+        self.first_certificate: dict[int, dict[str, int]] = defaultdict(dict)
+        # (day, year made, first registered) -> problems of a registered instrument's verification
+        self.date_problems: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        # (type, day, result) -> (a cycle is in force, its months, valid until)
+        self.cycle: dict[tuple[int, dt.date, str], tuple[bool, int | None, dt.date | None]] = {}
+
+    def cycle_on(self, type_id: int, day: dt.date, result: str) -> tuple[bool, int | None, dt.date | None]:
+        in_force, months = self.cycles.on(type_id, day)
+        found = self.cycle[(type_id, day, result)] = (
+            in_force,
+            months,
+            services.valid_until(day, result, months) if in_force else None,
+        )
+        return found
+
+
+@datasets.register
+class VerificationDataset(datasets.BulkDataset):
+    name = "verifications"
+    title = gettext_lazy("Kết quả kiểm định phương tiện đo")
+    model = Verification
+    columns = (
         type_column(TYPE),
         FastText("Số sêri", SERIAL, max_length=60, required=True),
         FastText("Hãng sản xuất", MANUFACTURER, max_length=100),
-        FastText("Kiểu, mẫu", "instrument__model", max_length=100),
-        tabular.Integer("Năm sản xuất", "instrument__manufacture_year", min_value=1900, max_value=2100),
+        FastText("Kiểu, mẫu", MODEL, max_length=100),
+        tabular.Integer("Năm sản xuất", YEAR, min_value=1900, max_value=2100),
         organisation_column("Chủ sở hữu", OWNER, required=True),
-        FastText("Nơi sử dụng", "instrument__location", max_length=300),
-        FastDate("Ngày kiểm định", "date", required=True),
-        CachedChoice(
+        FastText("Nơi sử dụng", LOCATION, max_length=300),
+        tabular.Date("Ngày kiểm định", "date", required=True),
+        tabular.Choice(
             "Hình thức kiểm định", "kind", choices=Verification.Kind.choices, default=Verification.Kind.PERIODIC
         ),
         organisation_column("Đơn vị kiểm định", "verifying_body", required=True),
         FastText("Kiểm định viên", "verifier", max_length=200),
-        CachedChoice("Kết quả", "result", choices=Verification.Result.choices, required=True),
+        tabular.Choice("Kết quả", "result", choices=Verification.Result.choices, required=True),
         FastText("Số giấy chứng nhận", "certificate_no", max_length=60, aliases=("Số GCN",)),
         FastText("Số tem", "stamp_no", max_length=60),
         tabular.Date(
@@ -315,36 +302,12 @@ def _verification_columns() -> tuple[tabular.Column, ...]:
         ),
     )
 
-
-@datasets.register
-class VerificationDataset(tabular.Dataset):
-    name = "verifications"
-    title = gettext_lazy("Kết quả kiểm định phương tiện đo")
-    model = Verification
-    columns = _verification_columns()
-
     def __init__(self) -> None:
-        # Per run: see _verification_columns.
-        self.columns = _verification_columns()  # type: ignore[misc]
         super().__init__()
-        # The shared runner (datasets.run_import) cannot run `plan()`; verifications_import sets this.
-        self.planned_import = False
-        self._refused = False
         self.today = timezone.localdate()
+        self._row_problems: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
 
     def clean_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        if not self.planned_import and not self._refused:
-            # One error is enough to stop the shared runner from writing anything.
-            self._refused = True
-            return [
-                (
-                    "date",
-                    _(
-                        "Tệp kết quả kiểm định phải nhập ở trang “Kết quả kiểm định” "
-                        "hoặc bằng lệnh manage.py import_verifications."
-                    ),
-                )
-            ]
         problems = services.verification_value_problems(
             date=values["date"],
             result=values["result"],
@@ -353,14 +316,38 @@ class VerificationDataset(tabular.Dataset):
             today=self.today,
         )
         # A new instrument's year made comes from the row; a registered one's is checked in plan().
-        year = values.get("instrument__manufacture_year")
+        year = values.get(YEAR)
         if year is not None and year > self.today.year:
-            problems.append(("instrument__manufacture_year", _("Năm sản xuất %(year)d ở tương lai.") % {"year": year}))
+            problems.append((YEAR, _("Năm sản xuất %(year)d ở tương lai.") % {"year": year}))
         elif year is not None:
             problems += services.verification_date_problems(
                 date=values["date"], manufacture_year=year, first_registered_on=None
             )
         return problems
+
+    def check_rows(self, chunk: datasets.Chunk) -> None:
+        # clean_row's answer depends only on these values (the numbers only on being given), and
+        # a year file repeats them: each combination is asked once.
+        values = chunk.values
+        remembered = self._row_problems
+        for index, (day, result, certificate, stamp, year) in enumerate(
+            zip(
+                values["date"],
+                values["result"],
+                values["certificate_no"],
+                values["stamp_no"],
+                values[YEAR],
+                strict=True,
+            )
+        ):
+            key = (day, result, certificate != "", stamp != "", year)
+            problems = remembered.get(key)
+            if problems is None:
+                problems = remembered[key] = self.clean_row(
+                    {"date": day, "result": result, "certificate_no": certificate, "stamp_no": stamp, YEAR: year}
+                )
+            for field_name, message in problems:
+                chunk.error(index, field_name, message)
 
     def export_value(self, obj: Any, column: tabular.Column) -> Any:
         instrument_field = INSTRUMENT_FIELDS.get(column.field)
@@ -373,284 +360,367 @@ class VerificationDataset(tabular.Dataset):
 
     # --- Checks against stored records -----------------------------------------------------------
 
-    def _error(self, row: ParsedRow, field_name: str, message: str) -> RowError:
-        value = row.raw.get(field_name)
-        return RowError(row.number, self.column(field_name).header, tabular.cell_text(value)[:200], message)
-
-    def plan(self, rows: Sequence[ParsedRow]) -> Plan:
+    def plan(self, chunks: Iterable[datasets.Chunk]) -> VerificationPlan:
         """Check every row against the registry (its instrument, the cycle in force, numbers
-        already used) in a few queries per several thousand rows; nothing is written."""
-        plan = Plan()
-        cycles = CycleTable.load()
-        stored = self._stored_instruments(rows)
-        new_by_key: dict[tuple[int, str, str], PlannedInstrument] = {}
-        placed: list[PlannedRow] = []
-        for row in rows:
-            values = row.values
-            instrument_type: InstrumentType = values[TYPE]
-            serial: str = values[SERIAL]
-            maker: str = values.get(MANUFACTURER, "")
-            day: dt.date = values["date"]
-            instrument = self._match(row, stored.get((instrument_type.id, serial), []), maker, plan)
-            if instrument is False:
-                continue
-            if instrument is None:
-                key = (instrument_type.id, serial, maker.casefold())
-                instrument = new_by_key.get(key)
-                if instrument is None:
-                    instrument = new_by_key[key] = PlannedInstrument(
-                        pk=None,
-                        type_id=instrument_type.id,
-                        serial=serial,
-                        manufacturer=maker,
-                        manufacture_year=values.get("instrument__manufacture_year"),
-                        first_registered_on=None,
-                        owner_id=values[OWNER].id,
-                        last_verified_on=None,
-                        model=values.get("instrument__model", ""),
-                        location=values.get("instrument__location", ""),
-                    )
-            else:
-                problems = services.verification_date_problems(
-                    date=day,
-                    manufacture_year=instrument.manufacture_year,
-                    first_registered_on=instrument.first_registered_on,
-                )
-                if problems:
-                    plan.errors.extend(self._error(row, "date", message) for _f, message in problems)
-                    continue
-            in_force, months = cycles.on(instrument_type.id, day)
-            if not in_force:
-                plan.errors.append(self._error(row, "date", services.no_cycle_message(instrument_type.name, day)))
-                continue
-            due = services.valid_until(day, values["result"], months)
-            given = values.get("valid_until")
-            if given is not None and given != due:
-                plan.errors.append(
-                    self._error(
-                        row,
-                        "valid_until",
-                        _("Hạn kiểm định tiếp theo phải là %(due)s (ngày kiểm định + chu kỳ %(months)s tháng).")
-                        % {
-                            "due": due.strftime("%d/%m/%Y") if due else "—",
-                            "months": months if months is not None else "—",
-                        },
-                    )
-                )
-                continue
-            # Kept beside the row, not added to its values: a grown dict costs ~600 bytes a row.
-            placed.append(PlannedRow(row, instrument, months, due))
-        self._check_repeats(placed, plan)
-        self._follow_latest(plan)
-        plan.new_instruments = [i for i in new_by_key.values() if i.latest is not None]
+        already used) in a few queries per chunk; nothing is written."""
+        plan = VerificationPlan()
+        checks = _Checks(CycleTable.load())
+        for chunk in chunks:
+            self._plan_chunk(chunk, plan, checks)
+        plan.created = len(plan.date)
         return plan
 
-    def _match(
-        self, row: ParsedRow, candidates: list[PlannedInstrument], maker: str, plan: Plan
-    ) -> PlannedInstrument | None | Literal[False]:
-        """The stored instrument a row names, None for a new one, False after an error."""
-        same_maker = [c for c in candidates if c.manufacturer.casefold() == maker.casefold()]
-        if len(same_maker) == 1:
-            found = same_maker[0]
-        elif not same_maker and len(candidates) == 1 and not (maker and candidates[0].manufacturer):
-            # The file or the registry left the manufacturer out: the one stored serial is it.
-            found = candidates[0]
-        elif not candidates or (not same_maker and maker and all(c.manufacturer for c in candidates)):
-            return None  # unknown, or another manufacturer's instrument with the same serial
-        else:
-            plan.errors.append(
-                self._error(
-                    row,
-                    MANUFACTURER,
-                    _(
-                        "Có %(n)d phương tiện đo cùng loại, cùng số sêri “%(serial)s” của các hãng khác nhau; "
-                        "hãy ghi đúng hãng sản xuất."
+    def _plan_chunk(self, chunk: datasets.Chunk, plan: VerificationPlan, checks: _Checks) -> None:
+        values = chunk.values
+        numbers = chunk.numbers
+        type_ids = [t.id for t in values[TYPE]]
+        serials: list[str] = values[SERIAL]
+        makers: list[str] = values[MANUFACTURER]
+        days: list[dt.date] = values["date"]
+        results: list[str] = values["result"]
+        given_dues: list[dt.date | None] = values["valid_until"]
+        certificates: list[str] = values["certificate_no"]
+        body_ids = [body.id for body in values["verifying_body"]]
+        stored = self._stored_instruments(serials, set(type_ids))
+        date_problems, cycles = checks.date_problems, checks.cycle
+        first_day, first_certificate = checks.first_day, checks.first_certificate
+        # The rows that pass, with what the plan adds to them.
+        kept: list[int] = []
+        slots: list[int] = []
+        cycle_months: list[int | None] = []
+        dues: list[dt.date | None] = []
+        registered: list[tuple[int, dt.date | None] | None] = []
+        for index, type_id in enumerate(type_ids):
+            serial = serials[index]
+            maker = makers[index]
+            day = days[index]
+            candidates = stored.get((type_id, serial))
+            found: tuple[Any, ...] | None = None
+            if candidates is not None:
+                only = candidates[0]
+                if len(candidates) == 1 and only[3] == maker and only[8] is None:
+                    found = only  # the usual case: one stored instrument, the same manufacturer
+                else:
+                    matched = self._match(chunk, index, candidates, maker)
+                    if matched is False:
+                        continue
+                    found = matched
+            if found is None:
+                key = (type_id, serial, maker.casefold())
+                slot = checks.new_by_key.get(key)
+                if slot is None:
+                    slot = checks.new_by_key[key] = ~len(plan.new_instruments)
+                    plan.new_instruments.append(
+                        NewInstrument(
+                            type_id, serial, maker, values[MODEL][index], values[YEAR][index], values[LOCATION][index]
+                        )
                     )
-                    % {"n": len(candidates), "serial": row.values[SERIAL]},
-                )
-            )
-            return False
-        if found.archived:
-            plan.errors.append(
-                self._error(
-                    row, SERIAL, _("Phương tiện đo số sêri “%(serial)s” đã bị lưu trữ.") % {"serial": found.serial}
-                )
-            )
-            return False
-        return found
-
-    def _stored_instruments(self, rows: Sequence[ParsedRow]) -> dict[tuple[int, str], list[PlannedInstrument]]:
-        # The file's own string objects, reused for what the database returns: 100,000 serials
-        # are ~6 MB a copy.
-        canonical = {row.values[SERIAL]: row.values[SERIAL] for row in rows}
-        makers: dict[str, str] = {}
-        serials = sorted(canonical)
-        types = {row.values[TYPE].id for row in rows}
-        found: dict[tuple[int, str], list[PlannedInstrument]] = defaultdict(list)
-        columns = (
-            "id",
-            "instrument_type",
-            "serial",
-            "manufacturer",
-            "manufacture_year",
-            "first_registered_on",
-            "owner",
-            "last_verified_on",
-            "archived_at",
-        )
-        for pk, type_id, serial, maker, year, first, owner_id, last, archived_at in bulk.select_in(
-            Instrument, columns, "serial", serials
-        ):
-            if type_id in types:
-                serial = canonical.get(serial, serial)
-                maker = makers.setdefault(maker, maker)
-                found[(type_id, serial)].append(
-                    PlannedInstrument(
-                        pk, type_id, serial, maker, year, _date(first), owner_id, _date(last), archived_at is not None
+            else:
+                first = _date(found[5])
+                problems = date_problems.get((day, found[4], first))
+                if problems is None:
+                    problems = date_problems[(day, found[4], first)] = services.verification_date_problems(
+                        date=day, manufacture_year=found[4], first_registered_on=first
                     )
-                )
-        return found
-
-    def _check_repeats(self, placed: list[PlannedRow], plan: Plan) -> None:
-        """The same instrument twice on one day, or one certificate number twice, in the file or
-        against the registry."""
-        first_day: dict[tuple[int, dt.date], int] = {}
-        first_certificate: dict[tuple[str, int], int] = {}
-        kept: list[PlannedRow] = []
-        for planned in placed:
-            row, instrument = planned.row, planned.instrument
-            values = row.values
-            day_key = (id(instrument), values["date"])
-            if day_key in first_day:
-                plan.errors.append(
-                    self._error(
-                        row,
-                        SERIAL,
-                        _("Trùng phương tiện đo và ngày kiểm định với dòng %(first)d.") % {"first": first_day[day_key]},
-                    )
+                if problems:
+                    for _field, message in problems:
+                        chunk.error(index, "date", message)
+                    continue
+                slot = found[0]
+            result = results[index]
+            answer = cycles.get((type_id, day, result)) or checks.cycle_on(type_id, day, result)
+            in_force, months, due = answer
+            if not in_force:
+                type_name = values[TYPE][index].name
+                chunk.error(index, "date", services.no_cycle_message(type_name, day))
+                continue
+            given = given_dues[index]
+            if given is not None and given != due:
+                chunk.error(
+                    index,
+                    "valid_until",
+                    _("Hạn kiểm định tiếp theo phải là %(due)s (ngày kiểm định + chu kỳ %(months)s tháng).")
+                    % {
+                        "due": due.strftime("%d/%m/%Y") if due else "—",
+                        "months": months if months is not None else "—",
+                    },
                 )
                 continue
-            certificate = values.get("certificate_no", "")
-            certificate_key = (certificate, values["verifying_body"].id)
-            if certificate and certificate_key in first_certificate:
-                plan.errors.append(
-                    self._error(
-                        row,
+            # The same instrument twice on one day, or one certificate number twice, in the file.
+            day_key = slot * _DAY_KEY + day.toordinal()
+            earlier = first_day.get(day_key)
+            if earlier is not None:
+                chunk.error(
+                    index, SERIAL, _("Trùng phương tiện đo và ngày kiểm định với dòng %(first)d.") % {"first": earlier}
+                )
+                continue
+            certificate = certificates[index]
+            issued = first_certificate[body_ids[index]] if certificate else None
+            if issued is not None:
+                earlier = issued.get(certificate)
+                if earlier is not None:
+                    chunk.error(
+                        index,
                         "certificate_no",
                         _("Trùng số giấy chứng nhận của cùng đơn vị kiểm định với dòng %(first)d.")
-                        % {"first": first_certificate[certificate_key]},
+                        % {"first": earlier},
                     )
+                    continue
+                issued[certificate] = numbers[index]
+            first_day[day_key] = numbers[index]
+            kept.append(index)
+            slots.append(slot)
+            cycle_months.append(months)
+            dues.append(due)
+            registered.append(None if found is None else (found[6], _date(found[7])))
+        self._check_repeats_stored(chunk, plan, kept, slots, cycle_months, dues, registered, body_ids)
+
+    def _match(
+        self, chunk: datasets.Chunk, index: int, candidates: list[tuple[Any, ...]], maker: str
+    ) -> tuple[Any, ...] | None | Literal[False]:
+        """The stored instrument a row names, None for a new one, False after an error."""
+        folded = maker.casefold()
+        same_maker = [c for c in candidates if c[3].casefold() == folded]
+        if len(same_maker) == 1:
+            found = same_maker[0]
+        elif not same_maker and len(candidates) == 1 and not (maker and candidates[0][3]):
+            # The file or the registry left the manufacturer out: the one stored serial is it.
+            found = candidates[0]
+        elif not candidates or (not same_maker and maker and all(c[3] for c in candidates)):
+            return None  # unknown, or another manufacturer's instrument with the same serial
+        else:
+            chunk.error(
+                index,
+                MANUFACTURER,
+                _(
+                    "Có %(n)d phương tiện đo cùng loại, cùng số sêri “%(serial)s” của các hãng khác nhau; "
+                    "hãy ghi đúng hãng sản xuất."
                 )
-                continue
-            first_day[day_key] = row.number
-            if certificate:
-                first_certificate[certificate_key] = row.number
-            kept.append(planned)
+                % {"n": len(candidates), "serial": chunk.values[SERIAL][index]},
+            )
+            return False
+        if found[8] is not None:
+            serial = chunk.values[SERIAL][index]
+            chunk.error(index, SERIAL, _("Phương tiện đo số sêri “%(serial)s” đã bị lưu trữ.") % {"serial": serial})
+            return False
+        return found
+
+    def _stored_instruments(self, serials: Sequence[str], type_ids: set[int]) -> dict[tuple[int, str], list[Any]]:
+        """Registered instruments with the chunk's serials, by (type, serial): rows of
+        STORED_INSTRUMENT as the database returns them (most rows name one instrument)."""
+        found: dict[tuple[int, str], list[Any]] = {}
+        for row in bulk.select_in(Instrument, STORED_INSTRUMENT, "serial", sorted(set(serials))):
+            if row[1] in type_ids:
+                key = (row[1], row[2])
+                same = found.get(key)
+                if same is None:
+                    found[key] = [row]
+                else:
+                    same.append(row)
+        return found
+
+    def _check_repeats_stored(
+        self,
+        chunk: datasets.Chunk,
+        plan: VerificationPlan,
+        kept: list[int],
+        slots: list[int],
+        cycle_months: list[int | None],
+        dues: list[dt.date | None],
+        registered: list[tuple[int, dt.date | None] | None],
+        body_ids: list[int],
+    ) -> None:
+        """The same instrument and day, or the same certificate number, already in the registry;
+        the rows left go into the plan, a column at a time."""
         if not kept:
             return
-        stored_days = self._stored_days(kept)
-        stored_certificates = self._stored_certificates(kept)
-        for planned in kept:
-            row, instrument = planned.row, planned.instrument
-            values = row.values
-            if instrument.pk is not None and (instrument.pk, values["date"]) in stored_days:
-                plan.errors.append(
-                    self._error(
-                        row,
+        values = chunk.values
+        days, certificates = values["date"], values["certificate_no"]
+        stored_days = self._stored_days({slot for slot in slots if slot > 0}, [days[i] for i in kept])
+        stored_certificates = self._stored_certificates({certificates[i] for i in kept} - {""})
+        if stored_days or stored_certificates:
+            passing = []
+            for position, (index, slot) in enumerate(zip(kept, slots, strict=True)):
+                day = days[index]
+                if slot > 0 and (slot, day) in stored_days:
+                    chunk.error(
+                        index,
                         "date",
                         _("Phương tiện đo này đã có kết quả kiểm định ngày %(date)s trong hệ thống.")
-                        % {"date": values["date"].strftime("%d/%m/%Y")},
+                        % {"date": day.strftime("%d/%m/%Y")},
                     )
-                )
-                continue
-            certificate = values.get("certificate_no", "")
-            stored = stored_certificates.get((certificate, values["verifying_body"].id)) if certificate else None
-            if stored is not None:
-                plan.errors.append(
-                    self._error(
-                        row,
+                    continue
+                certificate = certificates[index]
+                issued_on = stored_certificates.get((certificate, body_ids[index])) if certificate else None
+                if issued_on is not None:
+                    chunk.error(
+                        index,
                         "certificate_no",
                         _(
                             "Số giấy chứng nhận “%(number)s” đã được đơn vị kiểm định này cấp cho lần kiểm định "
                             "ngày %(date)s (đã có trong hệ thống)."
                         )
-                        % {"number": certificate, "date": stored.strftime("%d/%m/%Y")},
+                        % {"number": certificate, "date": issued_on.strftime("%d/%m/%Y")},
                     )
-                )
-                continue
-            plan.rows.append(planned)
+                    continue
+                passing.append(position)
+            if len(passing) < len(kept):
+                kept = [kept[p] for p in passing]
+                slots = [slots[p] for p in passing]
+                cycle_months = [cycle_months[p] for p in passing]
+                dues = [dues[p] for p in passing]
+                registered = [registered[p] for p in passing]
+        for slot, state in zip(slots, registered, strict=True):
+            if state is not None:
+                plan.registered[slot] = state
+        plan.instrument += slots
+        plan.cycle_months += cycle_months
+        plan.valid_until += dues
+        plan.verifying_body += [body_ids[i] for i in kept]
+        plan.owner += [owner.id for owner in map(values[OWNER].__getitem__, kept)]
+        for name, column in (
+            ("kind", "kind"),
+            ("date", "date"),
+            ("verifier", "verifier"),
+            ("result", "result"),
+            ("certificate_no", "certificate_no"),
+            ("stamp_no", "stamp_no"),
+        ):
+            getattr(plan, name).extend(map(values[column].__getitem__, kept))
 
-    def _stored_days(self, kept: list[PlannedRow]) -> set[tuple[int, dt.date]]:
-        ids = sorted({p.instrument.pk for p in kept if p.instrument.pk is not None})
+    def _stored_days(self, ids: set[int], days: list[dt.date]) -> set[tuple[int, dt.date]]:
         if not ids:
             return set()
-        days = [p.row.values["date"] for p in kept]
         bounds = [bulk.adapt_date(min(days)), bulk.adapt_date(max(days))]
         rows = bulk.select_in(
             Verification,
             ("instrument", "date"),
             "instrument",
-            ids,
+            sorted(ids),
             where=f"{bulk.quoted(Verification, 'date')} BETWEEN %s AND %s",
             params=bounds,
         )
         return {(instrument_id, _day(day)) for instrument_id, day in rows}
 
-    def _stored_certificates(self, kept: list[PlannedRow]) -> dict[tuple[str, int], dt.date]:
-        numbers = sorted({p.row.values.get("certificate_no", "") for p in kept} - {""})
-        rows = bulk.select_in(Verification, ("certificate_no", "verifying_body", "date"), "certificate_no", numbers)
+    def _stored_certificates(self, numbers: set[str]) -> dict[tuple[str, int], dt.date]:
+        if not numbers:
+            return {}
+        # "<> ''" lets the database use the partial unique index on (number, body).
+        rows = bulk.select_in(
+            Verification,
+            ("certificate_no", "verifying_body", "date"),
+            "certificate_no",
+            sorted(numbers),
+            where=f"{bulk.quoted(Verification, 'certificate_no')} <> ''",
+        )
         return {(number, body_id): _day(day) for number, body_id, day in rows}
-
-    def _follow_latest(self, plan: Plan) -> None:
-        """Each instrument's latest verification in the file, and the owner that row names: a
-        registered instrument changes hands when the file's row is its newest verification."""
-        latest_owner: dict[int, int] = {}
-        for planned in plan.rows:
-            row, instrument = planned.row, planned.instrument
-            values = row.values
-            day = values["date"]
-            if instrument.latest is not None and day < instrument.latest.row.values["date"]:
-                continue
-            instrument.latest = planned
-            if instrument.pk is None:
-                instrument.owner_id = values[OWNER].id
-            elif instrument.last_verified_on is None or day > instrument.last_verified_on:
-                latest_owner[instrument.pk] = values[OWNER].id
-        by_pk = {p.instrument.pk: p.instrument for p in plan.rows if p.instrument.pk is not None}
-        plan.new_owner = {pk: owner for pk, owner in latest_owner.items() if by_pk[pk].owner_id != owner}
 
     # --- Writing ---------------------------------------------------------------------------------
 
-    def write(self, plan: Plan, *, user: Any, reason: str) -> None:
+    def write(self, plan: datasets.BulkPlan, *, user: Any, reason: str) -> None:
         """Write a checked plan: new instruments, then verifications (both with history rows),
-        new owners, and each instrument's status from its latest verification."""
+        new owners, and each registered instrument's status from its newest verification."""
+        assert isinstance(plan, VerificationPlan)
         now = timezone.now()
         user_id = getattr(user, "pk", None)
-        for batch in _chunks(plan.new_instruments, WRITE_BATCH):
+        latest = self._latest(plan)
+        new_keys = [k for k in range(len(plan.new_instruments)) if ~k in latest]
+        if new_keys:
+            newest = [latest[~k] for k in new_keys]
+            instruments = [plan.new_instruments[k] for k in new_keys]
             ids = bulk.insert_with_history(
                 Instrument,
                 INSTRUMENT_COLUMNS,
-                [self._instrument_row(instrument) for instrument in batch],
+                [
+                    [i.type_id for i in instruments],
+                    [i.serial for i in instruments],
+                    [i.manufacturer for i in instruments],
+                    [i.model for i in instruments],
+                    [i.manufacture_year for i in instruments],
+                    # A new instrument's only verifications are in this file, so all follows from its newest row.
+                    [plan.owner[n] for n in newest],
+                    [i.location for i in instruments],
+                    [self._status(plan.result[n]) for n in newest],
+                    [plan.date[n] for n in newest],
+                    [plan.valid_until[n] for n in newest],
+                ],
                 now=now,
                 user_id=user_id,
                 reason=reason,
             )
-            for instrument, pk in zip(batch, ids, strict=True):
-                instrument.pk = pk
-        for batch in _chunks(plan.rows, WRITE_BATCH):
-            bulk.insert_with_history(
-                Verification,
-                VERIFICATION_COLUMNS,
-                [self._verification_row(planned) for planned in batch],
-                now=now,
-                user_id=user_id,
-                reason=reason,
-            )
-        for chunk in _chunks(sorted(plan.new_owner), MATCH_CHUNK):
+            new_pk = dict(zip(new_keys, ids, strict=True))
+            plan.instrument = [slot if slot > 0 else new_pk[~slot] for slot in plan.instrument]
+        bulk.insert_with_history(
+            Verification,
+            VERIFICATION_COLUMNS,
+            [
+                plan.instrument,
+                plan.kind,
+                plan.date,
+                plan.verifying_body,
+                plan.verifier,
+                plan.result,
+                plan.certificate_no,
+                plan.stamp_no,
+                plan.cycle_months,
+                plan.valid_until,
+            ],
+            now=now,
+            user_id=user_id,
+            reason=reason,
+            returning=False,
+        )
+        self._follow_registered(plan, latest, now=now, user=user, reason=reason)
+
+    @staticmethod
+    def _latest(plan: VerificationPlan) -> dict[int, int]:
+        """Each instrument's newest row in the plan (the file cannot hold two on one day)."""
+        latest: dict[int, int] = {}
+        dates = plan.date
+        for index, slot in enumerate(plan.instrument):
+            current = latest.get(slot)
+            if current is None or dates[index] >= dates[current]:
+                latest[slot] = index
+        return latest
+
+    @staticmethod
+    def _status(result: str) -> str:
+        return REJECTED if result == FAILED else IN_USE
+
+    def _follow_registered(
+        self, plan: VerificationPlan, latest: dict[int, int], *, now: dt.datetime, user: Any, reason: str
+    ) -> None:
+        """Registered instruments whose newest verification is now in the file take its owner
+        and its status.
+
+        Exact without reading their other verifications: `last_verified_on` is the date of the
+        newest active one (services.instruments_refresh keeps it so), and the file cannot hold
+        a second verification on that same day (checked above).
+        """
+        new_owner: dict[int, int] = {}
+        pks: list[int] = []
+        days: list[dt.date] = []
+        statuses: list[str] = []
+        dues: list[dt.date | None] = []
+        for slot in sorted(s for s in latest if s > 0):
+            index = latest[slot]
+            owner_id, last = plan.registered[slot]
+            day = plan.date[index]
+            if last is not None and day <= last:
+                continue
+            if plan.owner[index] != owner_id:
+                new_owner[slot] = plan.owner[index]
+            pks.append(slot)
+            days.append(day)
+            statuses.append(self._status(plan.result[index]))
+            dues.append(plan.valid_until[index])
+        owner_changes = sorted(new_owner)
+        for start in range(0, len(owner_changes), MATCH_CHUNK):
+            chunk = owner_changes[start : start + MATCH_CHUNK]
             # Few, and edits of a record (version, history): through the ORM.
             changed = list(Instrument.objects.filter(pk__in=chunk))
             for instrument in changed:
-                instrument.owner_id = plan.new_owner[instrument.pk]
+                instrument.owner_id = new_owner[instrument.pk]
                 instrument.updated_at = now
                 instrument.version = (instrument.version or 0) + 1
             bulk_update_with_history(
@@ -661,65 +731,7 @@ class VerificationDataset(tabular.Dataset):
                 default_user=user,
                 default_change_reason=reason,
             )
-        self._refresh_registered(plan)
-
-    @staticmethod
-    def _status(result: str) -> str:
-        return REJECTED if result == FAILED else IN_USE
-
-    def _instrument_row(self, instrument: PlannedInstrument) -> tuple[Any, ...]:
-        # A new instrument's only verifications are in this file, so its status is known now.
-        latest: PlannedRow = instrument.latest
-        values = latest.row.values
-        return (
-            instrument.type_id,
-            instrument.serial,
-            instrument.manufacturer,
-            instrument.model,
-            instrument.manufacture_year,
-            instrument.owner_id,
-            instrument.location,
-            self._status(values["result"]),
-            values["date"],
-            latest.valid_until,
-        )
-
-    @staticmethod
-    def _verification_row(planned: PlannedRow) -> tuple[Any, ...]:
-        values = planned.row.values
-        get = values.get
-        return (
-            planned.instrument.pk,
-            values["kind"],
-            values["date"],
-            values["verifying_body"].id,
-            get("verifier", ""),
-            values["result"],
-            get("certificate_no", ""),
-            get("stamp_no", ""),
-            planned.cycle_months,
-            planned.valid_until,
-        )
-
-    def _refresh_registered(self, plan: Plan) -> None:
-        """Registered instruments whose newest verification is now in the file take its status.
-
-        Exact without reading their other verifications: `last_verified_on` is the date of the
-        newest active one (services.instruments_refresh keeps it so), and the file cannot hold
-        a second verification on that same day (checked above).
-        """
-        updates: list[tuple[dt.date, str, dt.date | None, int]] = []
-        seen: set[int] = set()
-        for planned in plan.rows:
-            instrument = planned.instrument
-            if instrument.pk is None or instrument.pk in seen or instrument.latest is None:
-                continue
-            seen.add(instrument.pk)
-            latest: PlannedRow = instrument.latest
-            day, result, due = latest.row.values["date"], latest.row.values["result"], latest.valid_until
-            if instrument.last_verified_on is None or day > instrument.last_verified_on:
-                updates.append((day, self._status(result), due, instrument.pk))
-        bulk.update_rows(Instrument, ["last_verified_on", "status", "next_due_on"], updates)
+        bulk.update_rows(Instrument, ["last_verified_on", "status", "next_due_on"], [days, statuses, dues], pks)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -729,67 +741,3 @@ def _date(value: Any) -> dt.date | None:
 
 def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def verifications_import(
-    *, file_name: str, data: bytes, by: Any = None, dry_run: bool = False
-) -> datasets.ImportResult:
-    """Import a verification year file whole or not at all, and record the run as an ImportBatch.
-
-    The same steps as datasets.run_import, plus `plan()` (checks against stored records) before
-    anything is written and the dataset's own `write()`.
-    """
-    dataset = VerificationDataset()
-    dataset.planned_import = True
-    file_name = safe_display_name(file_name or "tep")
-    user = by if getattr(by, "is_authenticated", False) else None
-    validation = tabular.validate(dataset, data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
-    plan = Plan()
-    if validation.rows:
-        plan = dataset.plan(validation.rows)
-        validation.errors.extend(plan.errors)
-    errors = sorted(validation.errors, key=lambda e: e.row or 0)
-
-    def record(status: str, errors: Sequence[RowError] = (), created: int = 0) -> datasets.ImportResult:
-        batch = import_batch_record(
-            dataset=dataset.name,
-            file_name=file_name,
-            sha256=ImportBatch.checksum(data),
-            size=len(data),
-            row_count=validation.row_count,
-            created_count=created,
-            error_count=len(errors),
-            errors=[e.as_dict() for e in errors[: datasets.MAX_STORED_ERRORS]],
-            status=status,
-            created_by=user,
-        )
-        return datasets.ImportResult(
-            dataset=dataset.name,
-            file_name=file_name,
-            batch=batch,
-            dry_run=status == ImportBatch.Status.DRY_RUN,
-            row_count=validation.row_count,
-            created=created,
-            errors=list(errors),
-        )
-
-    if errors:
-        return record(ImportBatch.Status.FAILED, errors)
-    if dry_run:
-        return record(ImportBatch.Status.DRY_RUN, created=len(plan.rows))
-    try:
-        with transaction.atomic():
-            result = record(ImportBatch.Status.SUCCEEDED, created=len(plan.rows))
-            reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
-            dataset.write(plan, user=user, reason=reason[:100])
-    except DatabaseError as exc:
-        # The checks above should catch everything; this is a concurrent edit or a database rule
-        # they do not know. The transaction has rolled back every row.
-        message = _("Không ghi được dữ liệu, chưa có dòng nào được ghi. Chi tiết: %(error)s") % {"error": exc}
-        return record(ImportBatch.Status.FAILED, [RowError(None, "", "", message[:500])])
-    return result

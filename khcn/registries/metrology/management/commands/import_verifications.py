@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from khcn.registries.metrology.imports import verifications_import
+from khcn.core import datasets
 
 
 class Command(BaseCommand):
@@ -38,7 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": round(settings.IMPORT_MAX_BYTES / 1_048_576, 1)}
             )
-        result = verifications_import(file_name=path.name, data=path.read_bytes(), by=user, dry_run=options["dry_run"])
+        result = datasets.run_import(
+            "verifications", path.name, path.read_bytes(), user=user, dry_run=options["dry_run"]
+        )
         summary = _("%(file)s: %(rows)d dòng, %(created)d lần kiểm định mới, %(errors)d lỗi (lần nhập số %(id)d).") % {
             "file": result.file_name,
             "rows": result.row_count,
