@@ -52,3 +52,45 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> SafeString:
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+@dataclass(frozen=True)
+class Pair:
+    label: str
+    first: int
+    second: int
+    href: str = ""
+
+
+def pair_chart(rows: Sequence[Pair], *, title: str, legend: tuple[str, str]) -> SafeString:
+    """Two bars per row on one scale for the whole chart (allocated vs disbursed, passed vs
+    rejected), with a legend; values are written at the end of each bar."""
+    height = 24 + (ROW + 8) * len(rows) + 8
+    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    scale = max([max(r.first, r.second) for r in rows] + [1])
+    colours = ("#1f6f8b", "#e0a030")
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (name, colour) in enumerate(zip(legend, colours, strict=True)):
+        x = LABEL_WIDTH + index * 170
+        parts.append(f'<rect x="{x}" y="4" width="12" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="13">{escape(name)}</text>')
+    for index, row in enumerate(rows):
+        y = 24 + index * (ROW + 8)
+        label = row.label if len(row.label) <= 48 else row.label[:47] + "…"
+        parts.append(f'<text x="0" y="{y + 14}"><title>{escape(row.label)}</title>{escape(label)}</text>')
+        for offset, (value, colour) in enumerate(zip((row.first, row.second), colours, strict=True)):
+            length = round(BAR_WIDTH * value / scale)
+            top = y + offset * 12
+            rect = f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="10" fill="{colour}"/>'
+            if row.href:
+                rect = f'<a href="{escape(row.href)}">{rect}</a>'
+            parts.append(rect)
+            parts.append(
+                f'<text x="{LABEL_WIDTH + length + 4}" y="{top + 9}" font-size="10">{escape(group_thousands(value))}</text>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped

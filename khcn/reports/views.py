@@ -181,10 +181,22 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         charts.append(
             {"title": title, "svg": bar_chart([Bar(g.name, g.value) for g in report.plan_groups], title=title)}
         )
+    from khcn.reports import dashboard as panels
+
+    # The record panels are whole-system views of a calendar year; an area or a shorter period
+    # keeps to the report's own figures above.
+    whole_year = report.area is None and report.period == Period.year(year)
     return render(
         request,
         "reports/dashboard.html",
-        {"report": report, "charts": charts, "year": year, "period_label": period_label(report.period)},
+        {
+            "report": report,
+            "charts": charts,
+            "year": year,
+            "period_label": period_label(report.period),
+            "panels": panels.panels(year, timezone.localdate()) if whole_year else [],
+            "links": panels.links(),
+        },
     )
 
 
