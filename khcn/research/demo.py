@@ -5,6 +5,9 @@ Every figure the seed article states is computed by the system from these record
 by Decision 105/QĐ-UBND of 15/01/2024 with 42 tasks (27 carried over, 15 new) in the article's
 groups (15, 5, 5, 6, 3, 1, 3, 4) and a total of 27.273.000.000 đ; the 2023 plan with 50 tasks
 (39 carried over from 2022, 11 new), 27 of which are the same task rows carried into 2024.
+The 39 that began in 2021–2022 are also in an approved 2022 plan, their "earlier" amount being the
+2022 allocation, so that the money paid out in 2022 stands on an allocation. Tasks are entered as
+approved; demo_execution.py signs their contracts and carries them to results (part 2).
 
 Real public institutions host the tasks; proposals that fail screening or the council come from
 invented organisations (demo-realism.md: no failure is attached to a real body). People are
