@@ -647,6 +647,8 @@ def task_timeline(task: Task) -> list[TimelineEntry]:
                 f"{app.scale} — {app.effect}",
             )
         )
-    # A stable sort by day keeps the order above within a day (the record before its status change).
-    entries.sort(key=lambda e: e.day)
+    # By day; within a day the records in the order above, then the status changes they caused
+    # (the events are listed first above, so a plain sort by day put "in progress" before the
+    # contract that started it).
+    entries.sort(key=lambda e: (e.day, e.kind == "status"))
     return entries

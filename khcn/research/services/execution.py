@@ -679,6 +679,7 @@ def monitoring_visit_record(
     minutes: OfficialDocument | None = None,
 ) -> MonitoringVisit:
     _require(by, *SCIENCE)
+    task = _locked(task)  # the status as stored, not as the caller's copy last saw it
     _status_in(task, RUNNING + (TS.AWAITING_ACCEPTANCE,), _("ghi kết quả kiểm tra"))
     visited_on = _date(visited_on, _("Ngày kiểm tra"))
     _not_future(visited_on, _("Ngày kiểm tra"))
@@ -1044,6 +1045,7 @@ def result_register(
 ) -> ResultRegistration:
     """Register and deposit the results (step 13), after the result is recognised."""
     _require_staff_or_host(by, task, *SCIENCE)
+    task = _locked(task)  # the status as stored, not as the caller's copy last saw it
     _status_in(task, (TS.ACCEPTED, TS.COMPLETED), _("đăng ký kết quả"))
     if ResultRegistration.objects.filter(task=task).exists():
         raise ValidationError(_("Kết quả của nhiệm vụ đã được đăng ký."), code="duplicate")
@@ -1133,6 +1135,7 @@ def result_application_record(
 ) -> ResultApplication:
     """Where the results are applied (Mẫu 12), entered by the host or staff, year after year."""
     _require_staff_or_host(by, task, *SCIENCE)
+    task = _locked(task)  # the status as stored, not as the caller's copy last saw it
     _status_in(task, (TS.ACCEPTED, TS.COMPLETED), _("ghi nhận ứng dụng kết quả"))
     if not isinstance(year, int) or year < 1990 or year > _today().year:
         raise ValidationError({"year": _("Năm ứng dụng không hợp lệ.")}, code="invalid")

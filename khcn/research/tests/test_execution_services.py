@@ -576,6 +576,40 @@ def test_a_registration_dated_before_the_grading_is_refused(build):
     )
 
 
+def test_the_status_is_checked_as_stored_not_as_the_callers_copy(build):
+    """A page's copy of the task may be stale: the services read the status again."""
+    task = running_task(build)
+    stale = Task.objects.get(pk=task.pk)
+    stale.status = TS.ACCEPTED  # what a stale copy might say; the task is in progress
+    refused(
+        task,
+        lambda: services.result_register(
+            task=stale, number="1/2025/ĐKKQ", registered_on=dt.date(2025, 10, 20), deposit_place="Sở", by=build.officer
+        ),
+        "Không thể đăng ký kết quả khi nhiệm vụ .* đang “Đang thực hiện”",
+    )
+    refused(
+        task,
+        lambda: services.result_application_record(
+            task=stale, year=2025, place="HTX", scale="5 ha", effect="Tốt", by=build.officer
+        ),
+        "Không thể ghi nhận ứng dụng kết quả",
+    )
+    stale.status = TS.IN_PROGRESS
+    Task.objects.filter(pk=task.pk).update(status=TS.COMPLETED)
+    refused(
+        task,
+        lambda: services.monitoring_visit_record(
+            task=stale,
+            visited_on=dt.date(2024, 6, 1),
+            findings="Đúng tiến độ",
+            conclusion="on_track",
+            by=build.officer,
+        ),
+        "Không thể ghi kết quả kiểm tra",
+    )
+
+
 # --- Liquidation and closing ---------------------------------------------------------------------
 
 
@@ -721,3 +755,92 @@ def test_a_host_may_not_approve_its_own_adjustment(build, host_user, org_a):
     )
     # It may withdraw it.
     services.adjustment_transition(adjustment=request, to=Adjustment.Status.WITHDRAWN, by=host_user)
+
+
+# --- The task's timeline -------------------------------------------------------------------------
+
+
+def test_the_timeline_tells_the_whole_story_oldest_first(build, finance):
+    """Each step is taken on its own day (the clock frozen), so the status changes carry the days
+    they happened; within a day the record comes before the status change it causes."""
+    import time_machine
+
+    def at(day: dt.date) -> Any:
+        return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, 0), tick=False)
+
+    D = dt.date
+    with at(D(2024, 1, 15)):
+        task = new_task(build)
+        fund(build, 2024, [(task, 600 * M)])
+    with at(D(2024, 3, 1)):
+        task = sign(build, task)
+    with at(D(2024, 3, 20)):
+        pay(task, finance, 400 * M, paid_on=D(2024, 3, 20), tranche=task.contract.tranches.get(number=1))
+    with at(D(2024, 9, 5)):
+        report = services.progress_report_submit(
+            task=task, period_start=START, period_end=D(2024, 8, 31), work_done="Khảo sát xong.", by=build.officer
+        )
+    with at(D(2024, 9, 10)):
+        services.progress_report_transition(report=report, to=ProgressReport.Status.ACCEPTED, by=build.officer)
+    with at(D(2025, 2, 15)):
+        services.settlement_record(task=task, year=2024, settled_on=D(2025, 2, 15), amount_settled=400 * M, by=finance)
+    with at(D(2025, 9, 10)):
+        submit_dossier(build, task, on=D(2025, 9, 10))
+    with at(D(2025, 10, 1)):
+        council = council_services.council_create(kind="acceptance", year=2025, name="HĐ nghiệm thu", by=build.officer)
+        members = [
+            council_services.council_member_add(council=council, person=build.person(), role=role, by=build.officer)
+            for role in ("chair", "reviewer_1", "reviewer_2", "vice_chair", "member")
+        ]
+        council_services.meeting_record(
+            council=council, date=D(2025, 10, 1), place="Sở KH&CN", present=members, by=build.officer
+        )
+        services.acceptance_send_to_council(task=task, council=council, by=build.officer)
+        council_object = council_selectors.council_objects_for(task).filter(council=council).get()
+        grade_by(build, council_object, members, Grade.PASSED)
+    with at(D(2025, 10, 10)):
+        services.acceptance_conclude(
+            task=task, graded_on=D(2025, 10, 1), decision=build.decision(date=D(2025, 10, 10)), by=build.officer
+        )
+    with at(D(2025, 10, 20)):
+        services.result_register(
+            task=task, number="25/2025/ĐKKQ", registered_on=D(2025, 10, 20), deposit_place="Sở", by=build.officer
+        )
+    with at(D(2025, 11, 5)):
+        services.settlement_record(
+            task=task, year=2025, settled_on=D(2025, 11, 5), amount_settled=0, is_final=True, by=finance
+        )
+        services.contract_liquidate(contract=task.contract, liquidated_on=D(2025, 11, 5), by=build.officer)
+        services.task_close(task=task, by=build.officer)
+    with at(D(2026, 1, 10)):
+        services.result_application_record(
+            task=task, year=2025, place="HTX Tân Châu", scale="5 ha", effect="Năng suất tăng 15%", by=build.officer
+        )
+
+    from khcn.research import selectors
+
+    entries = selectors.task_timeline(task)
+    assert [e.day for e in entries] == sorted(e.day for e in entries)
+    story = [(e.day, e.kind, e.title) for e in entries]
+    expected = [
+        (D(2024, 1, 15), "status", "Trạng thái: Đã phê duyệt chủ trì, kinh phí"),
+        (D(2024, 3, 1), "contract", "Ký hợp đồng số"),
+        (D(2024, 3, 1), "status", "Trạng thái: Đang thực hiện"),
+        (D(2024, 3, 20), "money", "Tạm ứng 400.000.000 đ"),
+        (D(2024, 9, 5), "report", "Báo cáo tiến độ 01/03/2024–31/08/2024"),
+        (D(2025, 2, 15), "money", "Quyết toán năm 2024: 400.000.000 đ"),
+        (D(2025, 9, 10), "acceptance", "Nộp hồ sơ đánh giá, nghiệm thu"),
+        (D(2025, 9, 10), "status", "Trạng thái: "),
+        (D(2025, 10, 1), "acceptance", "Hội đồng nghiệm thu xếp loại: Đạt"),
+        (D(2025, 10, 10), "status", "Trạng thái: "),
+        (D(2025, 10, 20), "result", "Đăng ký kết quả, giấy chứng nhận số 25/2025/ĐKKQ"),
+        (D(2025, 11, 5), "contract", "Thanh lý hợp đồng"),
+        (D(2025, 11, 5), "money", "Quyết toán năm 2025: 0 đ"),
+        (D(2025, 11, 5), "status", "Trạng thái: Đã kết thúc"),
+        (D(2025, 12, 31), "application", "Ứng dụng kết quả năm 2025: HTX Tân Châu"),
+    ]
+    assert len(story) == len(expected), story
+    for got, (day, kind, title) in zip(story, expected, strict=True):
+        assert got[0] == day and got[1] == kind and got[2].startswith(title), (got, (day, kind, title))
+    report_entry = next(e for e in entries if e.kind == "report")
+    assert report_entry.detail == str(ProgressReport.Status.ACCEPTED.label)
