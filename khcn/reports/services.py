@@ -53,11 +53,21 @@ def _research_metric(key: str) -> Metric | None:
             return qs
         if qs.model.__name__ == "PlanItem":
             return qs.filter(plan__province_id__in=units)
-        # Proposals come to the department's own calls: a province-wide area takes them all, a
-        # smaller area those whose proposing organisation is located in it.
-        if AdministrativeUnit.objects.filter(pk__in=units, level=AdministrativeUnit.Level.PROVINCE).exists():
-            return qs
-        return qs.filter(proposer_org__administrative_unit_id__in=units)
+        province_wide = AdministrativeUnit.objects.filter(
+            pk__in=units, level=AdministrativeUnit.Level.PROVINCE
+        ).exists()
+        if qs.model.__name__ == "Proposal":
+            # Proposals come to the department's own calls: a province-wide area takes them all,
+            # a smaller area those whose proposing organisation is located in it.
+            return qs if province_wide else qs.filter(proposer_org__administrative_unit_id__in=units)
+        # Part 2's records (contracts, grades, results, money) hang on a task: a province takes
+        # the tasks its plans list, a smaller area those whose host is located in it.
+        if province_wide:
+            from khcn.research.models import PlanItem
+
+            listed = PlanItem.objects.filter(plan__province_id__in=units, task__isnull=False).values("task_id")
+            return qs.filter(task__in=listed)
+        return qs.filter(task__host__administrative_unit_id__in=units)
 
     return Metric(
         key=source.key,

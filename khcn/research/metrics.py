@@ -158,6 +158,21 @@ METRICS: tuple[Metric, ...] = (
         acceptances_graded,
         group_by="grade",
     ),
+    Metric(
+        "research.tasks_graded_excellent",
+        _("Nhiệm vụ được xếp loại Xuất sắc"),
+        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.EXCELLENT),
+    ),
+    Metric(
+        "research.tasks_graded_passed",
+        _("Nhiệm vụ được xếp loại Đạt"),
+        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.PASSED),
+    ),
+    Metric(
+        "research.tasks_graded_failed",
+        _("Nhiệm vụ nghiệm thu Không đạt"),
+        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.FAILED),
+    ),
     Metric("research.results_registered", _("Nhiệm vụ được đăng ký kết quả"), results_registered),
     Metric("research.result_applications", _("Lượt ứng dụng kết quả nhiệm vụ được ghi nhận"), result_applications),
     Metric(

@@ -88,3 +88,10 @@ def test_the_pages_are_for_staff_only(client):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[0] == "04-KHCN-NV"
+
+
+def test_every_seeded_line_names_a_metric_that_exists():
+    from khcn.reports import services
+
+    keys = set(StatisticsLine.objects.exclude(metric_key="").values_list("metric_key", flat=True))
+    assert keys and {key for key in keys if services.resolve(key) is None} == set()
