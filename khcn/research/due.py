@@ -163,7 +163,7 @@ def adjustments_pending(today: dt.date) -> Iterator[DueItem]:
             },
             due_date=due,
             recipients=staff,
-            url=reverse("admin:research_adjustment_change", args=[adjustment.pk]),
+            url=_url(task),
             overdue=due < today,
         )
 
