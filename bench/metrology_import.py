@@ -3,9 +3,10 @@
 Not a test. Three paths over the same file, each in a fresh process, measured in the same run:
 
   floor  python-calamine alone: open the workbook, read every row of the first sheet, nothing else
-  khcn   the real importer (khcn.registries.metrology.imports.verifications_import): the shared
-         engine's validation, checks against stored records, ImportBatch provenance, history rows,
-         the write, and the instruments' status refresh
+  khcn   the real importer (datasets.run_import("verifications"), the shared runner's BulkDataset
+         path with metrology's plan() and write()): the engine's checks on every cell, checks
+         against stored records, ImportBatch provenance, history rows, the write, and the
+         instruments' status refresh, in one transaction
   die    django-import-export 4 (bench/requirements.txt), ModelResource with use_bulk=True,
          into the same Verification table of the same prepared database
 
@@ -217,7 +218,7 @@ def worker_floor(path: str) -> dict:
 def worker_khcn(path: str, trace: bool = False) -> dict:
     _django()
     from khcn.accounts.models import User
-    from khcn.registries.metrology.imports import verifications_import
+    from khcn.core import datasets
     from khcn.registries.metrology.models import Instrument, Verification
 
     user = User.objects.get(username="bench")
@@ -229,7 +230,7 @@ def worker_khcn(path: str, trace: bool = False) -> dict:
     start_rss = _maxrss_mib()
     started, cpu_started = time.perf_counter(), time.process_time()
     data = Path(path).read_bytes()
-    result = verifications_import(file_name=Path(path).name, data=data, by=user)
+    result = datasets.run_import("verifications", Path(path).name, data, user=user)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     if not result.ok:
         raise SystemExit(f"import failed: {[e.as_dict() for e in result.errors[:5]]}")

@@ -385,8 +385,8 @@ def _write(
 # --- Bulk datasets ------------------------------------------------------------------------------
 
 # A column remembers the value of at most this many distinct cells (a year file repeats its types,
-# owners, dates and results on every row); a column whose first chunk is mostly distinct cells
-# (serials, certificate numbers) is cleaned cell by cell.
+# owners, dates and results on every row); a column whose first chunk is nearly all distinct cells
+# (serials, certificate numbers) is cleaned without remembering.
 MEMO_LIMIT = 20_000
 # Cells remembered by their value: types whose equality never crosses another's. Numbers are
 # remembered with their type: 1 == 1.0 == True, and an Integer column takes 1 but refuses True.
@@ -463,7 +463,7 @@ class BulkDataset(Dataset):
     are not used: `plan()` finds the stored records a row refers to.
     """
 
-    chunk_rows: ClassVar[int] = 5000
+    chunk_rows: ClassVar[int] = 2000
 
     def check_rows(self, chunk: Chunk) -> None:
         """Rules across the columns of each row, on cleaned values (lookup columns still hold the
@@ -509,6 +509,26 @@ class _Cleaner:
         self.first = True
         # Every cell so far remembered by its value alone: try one lookup per cell, in C, first.
         self.by_value = True
+        # A plain text column (not a subclass that checks more, such as Email) returns a text
+        # cell as it is when there is nothing to strip or unescape: checked a chunk at a time.
+        self.text = type(column) is tabular.Text or getattr(column, "bulk_plain_text", False)
+        self.max_length = getattr(column, "max_length", None)
+        self.required = column.required
+
+    def _as_typed(self, cells: Sequence[Any]) -> list[Any] | None:
+        """The cells themselves, if every one is a text that Text.clean would return unchanged
+        (no surrounding space, no leading apostrophe, not too long, not missing); else None."""
+        texts = list(cells)
+        if set(map(type, texts)) != {str}:
+            return None
+        if any(map(str.startswith, texts, itertools.repeat("'"))):
+            return None
+        if list(map(str.strip, texts)) != texts:  # strip() returns the very same text if unchanged
+            return None
+        lengths = set(map(len, texts))
+        if (self.max_length is not None and max(lengths) > self.max_length) or (self.required and 0 in lengths):
+            return None
+        return texts
 
     def run(self, cells: Sequence[Any]) -> tuple[list[Any], list[tuple[int, str]]]:
         memo = self.memo
@@ -517,6 +537,10 @@ class _Cleaner:
                 return [memo[cell] for cell in cells], []
             except (KeyError, TypeError):
                 pass
+        if self.text and memo is None:
+            as_typed = self._as_typed(cells)
+            if as_typed is not None:
+                return as_typed, []
         clean = self.clean
         values: list[Any] = []
         problems: list[tuple[int, str]] = []
@@ -546,8 +570,8 @@ class _Cleaner:
             append(value)
         if self.first:
             self.first = False
-            if memo is not None and 2 * len(memo) > len(cells):
-                self.memo = None  # mostly distinct cells: remembering them costs more than it saves
+            if memo is not None and len(memo) > 0.9 * len(cells):
+                self.memo = None  # distinct cells (serials, numbers): remembering them costs more than it saves
         return values, problems
 
 

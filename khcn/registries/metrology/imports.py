@@ -41,7 +41,6 @@ from simple_history.utils import bulk_update_with_history
 from khcn.core import bulk, datasets
 from khcn.directory.models import Organisation
 from khcn.lib import tabular
-from khcn.lib.formats import ParseError
 from khcn.registries.metrology import services
 from khcn.registries.metrology.models import Instrument, InstrumentType, Verification
 from khcn.registries.metrology.selectors import CycleTable
@@ -63,22 +62,6 @@ _resolve_organisation = datasets.lookup_resolver(
     (lambda: Organisation.objects.exclude(tax_code=""), "tax_code"),
     (lambda: Organisation.objects.all(), "name"),
 )
-
-
-class FastText(tabular.Text):
-    """A Text column with a short path for the common case, a plain string cell (same result)."""
-
-    def clean(self, raw: tabular.Cell) -> Any:
-        if type(raw) is not str:
-            return super().clean(raw)
-        text = tabular.unescape_formula(raw).strip()
-        if not text:
-            if self.required:
-                raise ParseError(_("Bắt buộc phải có giá trị"))
-            return ""
-        if self.max_length is not None and len(text) > self.max_length:
-            raise ParseError(_("Dài quá %(max)d ký tự (đang có %(n)d)") % {"max": self.max_length, "n": len(text)})
-        return text
 
 
 class FastLookup(tabular.Lookup):
@@ -231,7 +214,8 @@ class NewInstrument:
 class VerificationPlan(datasets.BulkPlan):
     """The verifications to write, one list per column, in the file's order; plain values, since a
     year file holds 100,000 of them. `instrument` holds a registered instrument's pk, or `~k` for
-    `new_instruments[k]`; `owner` the owner each row names (the newest row's owner is kept)."""
+    `new_instruments[k]`; `owner` the owner each row names (the newest row's owner is kept).
+    Dates are as the database driver returns them (date objects on both databases)."""
 
     instrument: list[int] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
@@ -244,9 +228,10 @@ class VerificationPlan(datasets.BulkPlan):
     cycle_months: list[int | None] = field(default_factory=list)
     valid_until: list[dt.date | None] = field(default_factory=list)
     owner: list[int] = field(default_factory=list)
+    # A registered instrument's owner and last verification as stored (None for a new one).
+    stored_owner: list[int | None] = field(default_factory=list)
+    stored_last_verified_on: list[dt.date | None] = field(default_factory=list)
     new_instruments: list[NewInstrument] = field(default_factory=list)
-    # Registered instruments the file names: pk -> (owner id, last verified on), as stored.
-    registered: dict[int, tuple[int, dt.date | None]] = field(default_factory=dict)
 
 
 class _Checks:
@@ -255,7 +240,8 @@ class _Checks:
 
     def __init__(self, cycles: CycleTable) -> None:
         self.cycles = cycles
-        self.new_by_key: dict[tuple[int, str, str], int] = {}
+        # (type, manufacturer casefolded) -> serial -> slot of an instrument the file introduces
+        self.new_by_key: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
         self.first_day: dict[int, int] = {}
         self.first_certificate: dict[int, dict[str, int]] = defaultdict(dict)
         # (day, year made, first registered) -> problems of a registered instrument's verification
@@ -280,21 +266,21 @@ class VerificationDataset(datasets.BulkDataset):
     model = Verification
     columns = (
         type_column(TYPE),
-        FastText("Số sêri", SERIAL, max_length=60, required=True),
-        FastText("Hãng sản xuất", MANUFACTURER, max_length=100),
-        FastText("Kiểu, mẫu", MODEL, max_length=100),
+        tabular.Text("Số sêri", SERIAL, max_length=60, required=True),
+        tabular.Text("Hãng sản xuất", MANUFACTURER, max_length=100),
+        tabular.Text("Kiểu, mẫu", MODEL, max_length=100),
         tabular.Integer("Năm sản xuất", YEAR, min_value=1900, max_value=2100),
         organisation_column("Chủ sở hữu", OWNER, required=True),
-        FastText("Nơi sử dụng", LOCATION, max_length=300),
+        tabular.Text("Nơi sử dụng", LOCATION, max_length=300),
         tabular.Date("Ngày kiểm định", "date", required=True),
         tabular.Choice(
             "Hình thức kiểm định", "kind", choices=Verification.Kind.choices, default=Verification.Kind.PERIODIC
         ),
         organisation_column("Đơn vị kiểm định", "verifying_body", required=True),
-        FastText("Kiểm định viên", "verifier", max_length=200),
+        tabular.Text("Kiểm định viên", "verifier", max_length=200),
         tabular.Choice("Kết quả", "result", choices=Verification.Result.choices, required=True),
-        FastText("Số giấy chứng nhận", "certificate_no", max_length=60, aliases=("Số GCN",)),
-        FastText("Số tem", "stamp_no", max_length=60),
+        tabular.Text("Số giấy chứng nhận", "certificate_no", max_length=60, aliases=("Số GCN",)),
+        tabular.Text("Số tem", "stamp_no", max_length=60),
         tabular.Date(
             "Hạn kiểm định tiếp theo",
             "valid_until",
@@ -389,38 +375,32 @@ class VerificationDataset(datasets.BulkDataset):
         slots: list[int] = []
         cycle_months: list[int | None] = []
         dues: list[dt.date | None] = []
-        registered: list[tuple[int, dt.date | None] | None] = []
+        found_rows: list[tuple[Any, ...] | None] = []
         for index, type_id in enumerate(type_ids):
             serial = serials[index]
-            maker = makers[index]
             day = days[index]
-            candidates = stored.get((type_id, serial))
-            found: tuple[Any, ...] | None = None
-            if candidates is not None:
-                only = candidates[0]
-                if len(candidates) == 1 and only[3] == maker and only[8] is None:
-                    found = only  # the usual case: one stored instrument, the same manufacturer
-                else:
-                    matched = self._match(chunk, index, candidates, maker)
-                    if matched is False:
-                        continue
-                    found = matched
+            found = stored.get((type_id, serial))
+            if found is not None and (found.__class__ is list or found[3] != makers[index] or found[8] is not None):
+                # Not the usual case (one stored instrument, the same manufacturer, in use).
+                found = self._match(chunk, index, found if found.__class__ is list else [found], makers[index])
+                if found is False:
+                    continue
             if found is None:
-                key = (type_id, serial, maker.casefold())
-                slot = checks.new_by_key.get(key)
+                maker = makers[index]
+                same_kind = checks.new_by_key[(type_id, maker.casefold())]
+                slot = same_kind.get(serial)
                 if slot is None:
-                    slot = checks.new_by_key[key] = ~len(plan.new_instruments)
+                    slot = same_kind[serial] = ~len(plan.new_instruments)
                     plan.new_instruments.append(
                         NewInstrument(
                             type_id, serial, maker, values[MODEL][index], values[YEAR][index], values[LOCATION][index]
                         )
                     )
             else:
-                first = _date(found[5])
-                problems = date_problems.get((day, found[4], first))
+                problems = date_problems.get((day, found[4], found[5]))
                 if problems is None:
-                    problems = date_problems[(day, found[4], first)] = services.verification_date_problems(
-                        date=day, manufacture_year=found[4], first_registered_on=first
+                    problems = date_problems[(day, found[4], found[5])] = services.verification_date_problems(
+                        date=day, manufacture_year=found[4], first_registered_on=found[5]
                     )
                 if problems:
                     for _field, message in problems:
@@ -428,8 +408,7 @@ class VerificationDataset(datasets.BulkDataset):
                     continue
                 slot = found[0]
             result = results[index]
-            answer = cycles.get((type_id, day, result)) or checks.cycle_on(type_id, day, result)
-            in_force, months, due = answer
+            in_force, months, due = cycles.get((type_id, day, result)) or checks.cycle_on(type_id, day, result)
             if not in_force:
                 type_name = values[TYPE][index].name
                 chunk.error(index, "date", services.no_cycle_message(type_name, day))
@@ -455,8 +434,8 @@ class VerificationDataset(datasets.BulkDataset):
                 )
                 continue
             certificate = certificates[index]
-            issued = first_certificate[body_ids[index]] if certificate else None
-            if issued is not None:
+            if certificate:
+                issued = first_certificate[body_ids[index]]
                 earlier = issued.get(certificate)
                 if earlier is not None:
                     chunk.error(
@@ -472,8 +451,8 @@ class VerificationDataset(datasets.BulkDataset):
             slots.append(slot)
             cycle_months.append(months)
             dues.append(due)
-            registered.append(None if found is None else (found[6], _date(found[7])))
-        self._check_repeats_stored(chunk, plan, kept, slots, cycle_months, dues, registered, body_ids)
+            found_rows.append(found)
+        self._check_repeats_stored(chunk, plan, kept, slots, cycle_months, dues, found_rows, body_ids)
 
     def _match(
         self, chunk: datasets.Chunk, index: int, candidates: list[tuple[Any, ...]], maker: str
@@ -505,18 +484,21 @@ class VerificationDataset(datasets.BulkDataset):
             return False
         return found
 
-    def _stored_instruments(self, serials: Sequence[str], type_ids: set[int]) -> dict[tuple[int, str], list[Any]]:
-        """Registered instruments with the chunk's serials, by (type, serial): rows of
-        STORED_INSTRUMENT as the database returns them (most rows name one instrument)."""
-        found: dict[tuple[int, str], list[Any]] = {}
+    def _stored_instruments(self, serials: Sequence[str], type_ids: set[int]) -> dict[tuple[int, str], Any]:
+        """Registered instruments with the chunk's serials, by (type, serial): the row of
+        STORED_INSTRUMENT as the database returns it, or a list of them when a serial is shared
+        by several manufacturers' instruments of one type."""
+        found: dict[tuple[int, str], Any] = {}
         for row in bulk.select_in(Instrument, STORED_INSTRUMENT, "serial", sorted(set(serials))):
             if row[1] in type_ids:
                 key = (row[1], row[2])
                 same = found.get(key)
                 if same is None:
-                    found[key] = [row]
-                else:
+                    found[key] = row
+                elif same.__class__ is list:
                     same.append(row)
+                else:
+                    found[key] = [same, row]
         return found
 
     def _check_repeats_stored(
@@ -527,7 +509,7 @@ class VerificationDataset(datasets.BulkDataset):
         slots: list[int],
         cycle_months: list[int | None],
         dues: list[dt.date | None],
-        registered: list[tuple[int, dt.date | None] | None],
+        found_rows: list[tuple[Any, ...] | None],
         body_ids: list[int],
     ) -> None:
         """The same instrument and day, or the same certificate number, already in the registry;
@@ -569,24 +551,20 @@ class VerificationDataset(datasets.BulkDataset):
                 slots = [slots[p] for p in passing]
                 cycle_months = [cycle_months[p] for p in passing]
                 dues = [dues[p] for p in passing]
-                registered = [registered[p] for p in passing]
-        for slot, state in zip(slots, registered, strict=True):
-            if state is not None:
-                plan.registered[slot] = state
+                found_rows = [found_rows[p] for p in passing]
         plan.instrument += slots
         plan.cycle_months += cycle_months
         plan.valid_until += dues
-        plan.verifying_body += [body_ids[i] for i in kept]
+        plan.stored_owner += [None if row is None else row[6] for row in found_rows]
+        plan.stored_last_verified_on += [None if row is None else row[7] for row in found_rows]
+        plan.verifying_body += map(body_ids.__getitem__, kept)
         plan.owner += [owner.id for owner in map(values[OWNER].__getitem__, kept)]
-        for name, column in (
-            ("kind", "kind"),
-            ("date", "date"),
-            ("verifier", "verifier"),
-            ("result", "result"),
-            ("certificate_no", "certificate_no"),
-            ("stamp_no", "stamp_no"),
-        ):
-            getattr(plan, name).extend(map(values[column].__getitem__, kept))
+        plan.kind += map(values["kind"].__getitem__, kept)
+        plan.date += map(days.__getitem__, kept)
+        plan.verifier += map(values["verifier"].__getitem__, kept)
+        plan.result += map(values["result"].__getitem__, kept)
+        plan.certificate_no += map(certificates.__getitem__, kept)
+        plan.stamp_no += map(values["stamp_no"].__getitem__, kept)
 
     def _stored_days(self, ids: set[int], days: list[dt.date]) -> set[tuple[int, dt.date]]:
         if not ids:
@@ -605,13 +583,14 @@ class VerificationDataset(datasets.BulkDataset):
     def _stored_certificates(self, numbers: set[str]) -> dict[tuple[str, int], dt.date]:
         if not numbers:
             return {}
-        # "<> ''" lets the database use the partial unique index on (number, body).
+        # The partial unique index's own condition, written as its definition writes it, so that
+        # the database searches that index (SQLite scans the table for "<> ''").
         rows = bulk.select_in(
             Verification,
             ("certificate_no", "verifying_body", "date"),
             "certificate_no",
             sorted(numbers),
-            where=f"{bulk.quoted(Verification, 'certificate_no')} <> ''",
+            where=f"NOT ({bulk.quoted(Verification, 'certificate_no')} = '')",
         )
         return {(number, body_id): _day(day) for number, body_id, day in rows}
 
@@ -704,7 +683,7 @@ class VerificationDataset(datasets.BulkDataset):
         dues: list[dt.date | None] = []
         for slot in sorted(s for s in latest if s > 0):
             index = latest[slot]
-            owner_id, last = plan.registered[slot]
+            owner_id, last = plan.stored_owner[index], plan.stored_last_verified_on[index]
             day = plan.date[index]
             if last is not None and day <= last:
                 continue
@@ -734,10 +713,6 @@ class VerificationDataset(datasets.BulkDataset):
         bulk.update_rows(Instrument, ["last_verified_on", "status", "next_due_on"], [days, statuses, dues], pks)
 
 
-def _date(value: Any) -> dt.date | None:
-    # A raw query gives dates as the driver returns them: date objects, or ISO text on SQLite.
-    return None if value is None else _day(value)
-
-
 def _day(value: Any) -> dt.date:
+    # Drivers return date objects (Django registers SQLite's converter); ISO text just in case.
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
