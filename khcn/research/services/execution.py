@@ -420,6 +420,9 @@ def disbursement_record(
     if kind not in Tranche.Kind.values:
         raise ValidationError(_("Loại cấp phát không hợp lệ."), code="invalid")
     money = selectors.task_money(task)
+    if money.final_settled:
+        # The final settlement closed the accounts (and comes before the liquidation).
+        raise ValidationError(_("Nhiệm vụ đã quyết toán cuối cùng; không thể cấp thêm kinh phí."), code="final_done")
     source_row = money.source(source)
     if amount > source_row.remaining:
         raise ValidationError(

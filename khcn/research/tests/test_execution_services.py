@@ -347,6 +347,19 @@ def test_a_settlement_over_what_was_disbursed_is_refused(build, finance):
     settle(300 * M, carried_over=300 * M)
 
 
+def test_a_disbursement_after_the_final_settlement_is_refused(build, finance):
+    task = running_task(build)
+    pay(task, finance, 300 * M)
+    services.settlement_record(
+        task=task, year=2024, settled_on=dt.date(2025, 2, 1), amount_settled=300 * M, is_final=True, by=finance
+    )
+    refused(
+        task,
+        lambda: pay(task, finance, 100 * M, paid_on=dt.date(2025, 3, 1)),
+        "Nhiệm vụ đã quyết toán cuối cùng; không thể cấp thêm kinh phí",
+    )
+
+
 def test_a_recovery_over_what_was_disbursed_is_refused(build, finance):
     task = running_task(build)
     pay(task, finance, 300 * M)

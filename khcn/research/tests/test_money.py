@@ -190,10 +190,13 @@ def test_money_invariants_hold_after_every_operation(world, ops):
             for op in ops:
                 task = tasks[op[1]]
                 before = _rows(task)
+                closed = selectors.task_money(task).final_settled
                 try:
                     _apply(op, tasks, finance)
                 except ValidationError:
                     assert _rows(task) == before, f"{op} was refused but wrote a row"
+                if closed:
+                    assert _rows(task)[:2] == before[:2], "paid or settled after the final settlement"
                 for each in tasks:
                     check_task(each)
             check_plans(world["plans"], tasks)
