@@ -85,8 +85,14 @@ class Instrument(Record):
         IN_USE = "in_use", _("Đang sử dụng")
         REJECTED = "rejected", _("Bị loại bỏ (kiểm định không đạt)")
 
+    # The unique (type, serial, manufacturer) index below serves lookups by type; a second index
+    # on the type alone would only slow down every write of a year-sized import.
     instrument_type = models.ForeignKey(
-        InstrumentType, on_delete=models.PROTECT, related_name="instruments", verbose_name=_("loại phương tiện đo")
+        InstrumentType,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        verbose_name=_("loại phương tiện đo"),
+        db_index=False,
     )
     serial = models.CharField(_("số sêri"), max_length=60)
     manufacturer = models.CharField(_("hãng sản xuất"), max_length=100, blank=True)
