@@ -298,7 +298,7 @@ def _copy_with_history(
     default_names = [quote(_column(f)) for f, _v in defaults]
     stage = "khcn_bulk_rows"
     with _driver_cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, _column(opts.pk)])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, _column(opts.pk)])
         sequence = cursor.fetchone()[0]
         # The staging table takes its column types from the real table.
         cursor.execute(

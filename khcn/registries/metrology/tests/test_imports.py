@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from khcn.core import datasets
 from khcn.core.models import ImportBatch
+from khcn.registries.metrology.imports import VerificationDataset
 from khcn.registries.metrology.models import Instrument, Verification
 from khcn.registries.metrology.tests.conftest import VERIFICATION_HEADERS, row, verify, xlsx
 
@@ -84,7 +85,9 @@ def test_a_good_file_records_verifications_creates_new_instruments_and_keeps_pro
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row(meter, body):
+@pytest.mark.parametrize("chunk_rows", [2000, 2])  # one chunk, or rows checked across chunks
+def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row(meter, body, chunk_rows, monkeypatch):
+    monkeypatch.setattr(VerificationDataset, "chunk_rows", chunk_rows)
     verify(meter, dt.date(2022, 5, 5), body, number="DA-CO/2022")
     data = xlsx(
         VERIFICATION_HEADERS,
