@@ -55,7 +55,7 @@ class Metric:
     queryset: Callable[[Period, Units], QuerySet[Any]]
     aggregate: Literal["count", "distinct", "sum"] = "count"
     field: str | None = None  # what to sum, or what to count distinct
-    unit: str = ""  # shown after the number: "dự án", "đồng", "người"
+    unit: Any = ""  # a str or a lazy translation shown after the number: "dự án", "đồng", "người"
     order: int = 0
 
     def compute(self, period: Period, units: Units = None) -> int:

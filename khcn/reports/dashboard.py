@@ -131,12 +131,12 @@ def verifications_chart(year: int) -> dict[str, Any] | None:
         .annotate(month=ExtractMonth("date"))
         .values("month")
         .annotate(
-            passed=Count("pk", filter=Q(result=Verification.Result.PASSED)),
-            failed=Count("pk", filter=Q(result=Verification.Result.FAILED)),
+            n_passed=Count("pk", filter=Q(result=Verification.Result.PASSED)),
+            n_failed=Count("pk", filter=Q(result=Verification.Result.FAILED)),
         )
         .order_by("month")
     )
-    pairs = [Pair(_("Tháng %(m)d") % {"m": r["month"]}, r["passed"], r["failed"]) for r in rows]
+    pairs = [Pair(_("Tháng %(m)d") % {"m": r["month"]}, r["n_passed"], r["n_failed"]) for r in rows]
     if not pairs:
         return None
     title = _("Kiểm định phương tiện đo năm %(y)d theo tháng") % {"y": year}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -101,6 +102,10 @@ def tasks_accepted(year: int, province: Any = None) -> QuerySet[Acceptance]:
     return acceptances_graded(year, province).filter(grade__in=(Grade.EXCELLENT, Grade.PASSED))
 
 
+def _graded(year: int, province: Any = None, *, grade: str) -> QuerySet[Acceptance]:
+    return acceptances_graded(year, province).filter(grade=grade)
+
+
 def results_registered(year: int, province: Any = None) -> QuerySet[ResultRegistration]:
     return _in_province(ResultRegistration.objects.active().filter(registered_on__year=year), province)
 
@@ -161,17 +166,17 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "research.tasks_graded_excellent",
         _("Nhiệm vụ được xếp loại Xuất sắc"),
-        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.EXCELLENT),
+        partial(_graded, grade=Grade.EXCELLENT),
     ),
     Metric(
         "research.tasks_graded_passed",
         _("Nhiệm vụ được xếp loại Đạt"),
-        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.PASSED),
+        partial(_graded, grade=Grade.PASSED),
     ),
     Metric(
         "research.tasks_graded_failed",
         _("Nhiệm vụ nghiệm thu Không đạt"),
-        lambda year, province=None: acceptances_graded(year, province).filter(grade=Grade.FAILED),
+        partial(_graded, grade=Grade.FAILED),
     ),
     Metric("research.results_registered", _("Nhiệm vụ được đăng ký kết quả"), results_registered),
     Metric("research.result_applications", _("Lượt ứng dụng kết quả nhiệm vụ được ghi nhận"), result_applications),

@@ -29,7 +29,7 @@ def startup_support_list_visible_to(user: Any) -> QuerySet[StartupSupport]:
 
 def event_list_visible_to(user: Any) -> QuerySet[Event]:
     qs = Event.objects.active().select_related("administrative_unit").annotate(n_participants=Count("participations"))
-    return qs if can_view(user, Event) else qs.none()
+    return qs if can_view(user, Event) else qs.none()  # type: ignore[return-value]
 
 
 def training_list_visible_to(user: Any) -> QuerySet[Training]:

@@ -61,7 +61,7 @@ class InspectionAuthorityRule(Record):
     note = models.TextField(_("ghi chú"), blank=True)
     history = HistoricalRecords()
 
-    objects = RuleQuerySet.as_manager()
+    objects = RuleQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("quy tắc thẩm quyền thanh tra, kiểm tra")

@@ -73,7 +73,7 @@ def establishment_list_visible_to(user: Any, query: str = "") -> QuerySet[Organi
     )
     for word in fold(query).split():
         qs = qs.filter(name_folded__contains=word)
-    return qs.order_by("name", "pk")
+    return qs.order_by("name", "pk")  # type: ignore[return-value]
 
 
 @dataclass

@@ -62,6 +62,7 @@ class Command(BaseCommand):
             content = documents.report_pdf(report)
             if content is None:
                 raise CommandError("Chưa cài LibreOffice: không xuất được PDF.")
+        assert content is not None
         with open(options["output"], "wb") as handle:
             handle.write(content)
         self.stdout.write(f"Đã ghi {options['output']} ({len(content)} byte).")
