@@ -9,7 +9,7 @@ few, large statements:
 
 - SQLite: `INSERT ... SELECT column1, ..., <defaults> FROM (VALUES (...), ...) RETURNING id`, a
   thousand rows each (the defaults, the same for every row, are bound once per statement);
-  `executemany` for updates; `IN (?, ...)` for lookups.
+  `UPDATE ... FROM (VALUES ...)` for updates; `IN (?, ...)` for lookups.
 - PostgreSQL: COPY into a temporary table whose `id` defaults to the table's own sequence, then one
   statement that inserts the records and, in the same statement, their history rows; updates join
   to `unnest()` of arrays bound in binary; lookups `= ANY(%b)`, one array bound on the server
@@ -356,12 +356,30 @@ def update_rows(model: type[models.Model], fields: Sequence[str], values: Column
                 [*(list(v) for v in values), list(keys)],
             )
             return
-        # SQLite runs one prepared statement for every row, in C.
-        assignments = ", ".join(f"{quote(_column(f))} = ?" for f in model_fields)
-        cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE {quote(_column(pk))} = ?",  # noqa: S608
-            zip(*_adapted(model_fields, values), keys, strict=True),
-        )
+        import sqlite3
+
+        adapted = _adapted(model_fields, values)
+        if sqlite3.sqlite_version_info < (3, 33):  # no UPDATE ... FROM: one prepared statement per row
+            assignments = ", ".join(f"{quote(_column(f))} = ?" for f in model_fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {quote(_column(pk))} = ?",  # noqa: S608
+                zip(*adapted, keys, strict=True),
+            )
+            return
+        # A thousand rows per statement, joined on the key.
+        width = len(model_fields) + 1
+        assignments = ", ".join(f"{quote(_column(f))} = v.column{n + 1}" for n, f in enumerate(model_fields))
+        head = f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608
+        tail = f") AS v WHERE {table}.{quote(_column(pk))} = v.column{width}"
+        one = "(" + ", ".join(["?"] * width) + ")"
+        per_statement = max(1, min(SQLITE_ROWS, parameter_limit() // width))
+        columns = [*adapted, keys]
+        for start in range(0, len(keys), per_statement):
+            end = min(len(keys), start + per_statement)
+            flat: list[Any] = [None] * ((end - start) * width)
+            for position, column in enumerate(columns):
+                flat[position::width] = column[start:end]
+            cursor.execute(head + ", ".join([one] * (end - start)) + tail, flat)
 
 
 # --- Reading -------------------------------------------------------------------------------------
