@@ -39,7 +39,7 @@ class PersonAdmin(TabularAdminMixin, RecordAdmin):
     list_filter = ("degree", "academic_title")
     list_select_related = ("organisation",)
     search_fields = ("full_name", "name_folded", "email")
-    autocomplete_fields = ("organisation", "field", "user")
+    autocomplete_fields = ("organisation", "field", "user", "residence")
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         # Personal data stays with department staff who handle it (not read-only provincial leaders).

@@ -209,6 +209,16 @@ class Person(Record):
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     id_number = models.CharField(_("số CCCD"), max_length=20, blank=True)
+    # Where an individual (a farmer applying for a mark, an initiative's author) lives: the
+    # report by area counts individuals by it. A unit, never a street address.
+    residence = models.ForeignKey(
+        "AdministrativeUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("nơi cư trú (xã, phường)"),
+    )
     public_profile_consent = models.BooleanField(_("đồng ý công khai hồ sơ"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -221,7 +231,7 @@ class Person(Record):
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     history = HistoricalRecords()
 
-    PERSONAL_FIELDS = ("email", "phone", "birth_year", "id_number")
+    PERSONAL_FIELDS = ("email", "phone", "birth_year", "id_number", "residence")
 
     class Meta:
         verbose_name = _("cá nhân, nhà khoa học")

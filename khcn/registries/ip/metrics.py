@@ -1,7 +1,8 @@
 """The IP registry's figures for the annual report (seed: facts.md, "intellectual property").
 
 Support is granted for a year, so support figures count the cases of the years the period covers.
-The area of a support case is its applicant's unit (an individual's: their organisation's); of a
+The area of a support case is its applicant's unit (an individual's: their organisation's, or
+where they live); of a
 use-right certificate, the commune of its growing area as it was named when issued.
 """
 
@@ -29,6 +30,7 @@ def support_cases(period: Period, units: Units) -> QuerySet[IPSupportCase]:
         qs = qs.filter(
             Q(applicant_organisation__administrative_unit_id__in=units)
             | Q(applicant_person__organisation__administrative_unit_id__in=units)
+            | Q(applicant_person__residence_id__in=units)
         )
     return qs
 

@@ -58,9 +58,6 @@ def test_the_demo_reproduces_the_seed_articles_figures():
         assert records.count() == report.figure(key).value
 
     # The same report for the province (code 33): records name 2023 districts and communes and
-    # must still count for today's Hưng Yên. Some registries' demo records carry no place (or a
-    # place outside the province) yet: reported to the lead, not papered over here.
+    # must still count for today's Hưng Yên, figure for figure.
     province_report = services.build_report(Period.year(2023), find_province("33"), compare=False)
-    wrong = _mismatches(province_report)
-    if wrong:
-        pytest.xfail(f"demo records without a place inside Hưng Yên: {wrong}")
+    assert _mismatches(province_report) == {}
