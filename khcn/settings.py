@@ -231,7 +231,8 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema, also documenting the 4xx answers each view gives (khcn/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "khcn.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # Scripts of staff and host organisations: a token per user (admin: Tokens), sent as

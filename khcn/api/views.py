@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +34,13 @@ from khcn.research import services as research_services
 from khcn.research.models import Proposal, Task
 
 
+def _pk(value: str) -> int:
+    """A record id from the URL; anything else is a record that does not exist (404, not 500)."""
+    if not value.isdigit():
+        raise NotFound()
+    return int(value)
+
+
 class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
     permission_classes = (AllowAny,)
     # Anonymous reads need no session: skip CSRF/session work and keep the schema's security honest.
@@ -49,10 +58,22 @@ class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
         return self.public_queryset()
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number in the database's range. NumberFilter reads a decimal, and a huge
+    one (1e20) reached the foreign-key lookup and overflowed the database integer (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class TaskFilter(django_filters.FilterSet):
     field = django_filters.CharFilter(field_name="field__code", label="Mã lĩnh vực")
     form = django_filters.CharFilter(field_name="form__code", label="Mã hình thức")
-    host = django_filters.NumberFilter(field_name="host_id", label="Mã tổ chức chủ trì")
+    host = IdFilter(field_name="host_id", label="Mã tổ chức chủ trì")
     area = django_filters.CharFilter(field_name="host__administrative_unit__code", label="Mã địa bàn")
     status = django_filters.ChoiceFilter(choices=Task.Status.choices)
     plan_year = django_filters.NumberFilter()
@@ -176,6 +197,16 @@ class SearchView(APIView):
         return Response(s.SearchResultsSerializer(results).data)
 
 
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def not_found(request: Request, *args: Any, **kwargs: Any) -> Response:
+    """Any other /api/v1/.../ path: a 404 in the API's format (JSON), not the site's HTML page.
+    (An id the router's pattern refuses, such as "1.5", used to get the HTML page.)"""
+    raise NotFound()
+
+
 class ProposalViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -192,7 +223,7 @@ class ProposalViewSet(
 
     def get_object(self) -> Proposal:
         # The same access-checked getter as the web page: 404 for a proposal the user may not see.
-        return research_selectors.get_proposal_for(self.request.user, int(self.kwargs["pk"]))
+        return research_selectors.get_proposal_for(self.request.user, _pk(self.kwargs["pk"]))
 
     @extend_schema(request=s.ProposalSubmitSerializer, responses={201: s.ProposalSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
