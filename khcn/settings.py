@@ -258,6 +258,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API của hệ thống quản lý khoa học và công nghệ cấp tỉnh",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Stable names for the choice sets several API serializers share (else hashed names such as KindD0dEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "khcn.research.models.Task.Status",
+        "TrancheKindEnum": "khcn.research.models.Tranche.Kind",
+        "AdjustmentKindEnum": "khcn.research.models.Adjustment.Kind",
+        "MoneySourceEnum": "khcn.research.models.Source",
+        "GradeEnum": "khcn.research.models.Grade",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

@@ -1,5 +1,5 @@
 """Serializers of the API: public fields only for anonymous readers (never a person's personal
-data), and the proposal fields a host organisation sees on its own pages."""
+data), and the proposal and task fields a host organisation sees on its own pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,21 @@ from rest_framework import serializers
 from khcn.directory.models import FieldOfScience, Organisation, Person, TaskForm
 from khcn.public import search as public_search
 from khcn.public import selectors as public_selectors
-from khcn.research.models import Call, Proposal, Task
+from khcn.research.models import (
+    Acceptance,
+    Adjustment,
+    Call,
+    Contract,
+    ContractAmendment,
+    Disbursement,
+    ProgressReport,
+    Proposal,
+    ResultApplication,
+    ResultRegistration,
+    Source,
+    Task,
+    Tranche,
+)
 
 
 class NamedSerializer(serializers.Serializer):
@@ -178,3 +192,280 @@ class ProposalSubmitSerializer(serializers.Serializer):
         queryset=Organisation.objects.active(), required=False, allow_null=True,
         help_text="Chỉ cán bộ Sở nhập phiếu giấy; tổ chức chủ trì luôn đề xuất cho chính mình.",
     )  # fmt: skip
+
+
+# --- Tasks under contract: part 2 of the lifecycle (authenticated) -------------------------------------
+
+
+class ExecutionTaskSerializer(serializers.ModelSerializer):
+    """A task under contract or later as its host (or staff) sees it in the list."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    field = serializers.CharField(source="field.code", read_only=True, allow_null=True)
+    form = serializers.CharField(source="form.code", read_only=True, allow_null=True)
+    host = NamedSerializer(read_only=True, allow_null=True)
+    pi = serializers.CharField(source="pi.full_name", read_only=True, allow_null=True)
+    effective_end = serializers.DateField(read_only=True, allow_null=True, help_text="Kết thúc (kể cả gia hạn)")
+    contract_number = serializers.CharField(source="contract.number", read_only=True, allow_null=True)
+    disbursed = serializers.IntegerField(read_only=True, help_text="Ngân sách nhà nước đã cấp (đồng)")
+
+    class Meta:
+        model = Task
+        fields = (
+            "id", "code", "title", "plan_year", "status", "status_label", "field", "form", "host", "pi",
+            "start", "end", "effective_end", "state_budget", "contract_number", "disbursed",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class ContractAmendmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContractAmendment
+        fields = ("id", "number", "signed_on", "content")
+        read_only_fields = fields
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    department = NamedSerializer(read_only=True)
+    total_budget = serializers.IntegerField(read_only=True)
+    amendments = ContractAmendmentSerializer(many=True, read_only=True, source="active_amendments")
+
+    class Meta:
+        model = Contract
+        fields = (
+            "id", "number", "signed_on", "department", "start", "end", "state_budget", "state_budget_lump_sum",
+            "counterpart_budget", "other_budget", "total_budget", "liquidated_on", "amendments",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class TrancheRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="tranche.pk")
+    number = serializers.IntegerField(source="tranche.number")
+    kind = serializers.ChoiceField(source="tranche.kind", choices=Tranche.Kind.choices)
+    amount = serializers.IntegerField(source="tranche.amount")
+    planned_on = serializers.DateField(source="tranche.planned_on", allow_null=True)
+    condition = serializers.ChoiceField(source="tranche.condition", choices=Tranche.Condition.choices)
+    condition_label = serializers.CharField(source="tranche.get_condition_display")
+    disbursed = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    condition_met = serializers.BooleanField()
+    why = serializers.CharField(help_text="Vì sao chưa được cấp (trống khi đã đủ điều kiện)")
+
+
+class YearMoneySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    allocated = serializers.IntegerField(help_text="Bố trí trong kế hoạch được phê duyệt")
+    carried_in = serializers.IntegerField(help_text="Chuyển từ năm trước")
+    disbursed = serializers.IntegerField()
+    settled = serializers.IntegerField()
+    carried_out = serializers.IntegerField(help_text="Chuyển sang năm sau")
+    remaining = serializers.IntegerField(help_text="Còn được cấp trong năm")
+    is_settled = serializers.BooleanField()
+
+
+class SourceMoneySerializer(serializers.Serializer):
+    # Serializer fields named like Field's own attributes: DRF's metaclass takes them off the class.
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
+    label = serializers.CharField()  # type: ignore[assignment]
+    budget = serializers.IntegerField()
+    disbursed = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class TaskMoneySerializer(serializers.Serializer):
+    """Computed from the records (research.selectors.task_money): never a stored total."""
+
+    years = YearMoneySerializer(many=True)
+    sources = SourceMoneySerializer(many=True)
+    allocated_total = serializers.IntegerField()
+    disbursed_total = serializers.IntegerField()
+    settled_total = serializers.IntegerField()
+    recovered_total = serializers.IntegerField()
+    returned_total = serializers.IntegerField()
+    unsettled = serializers.IntegerField()
+    final_settled = serializers.BooleanField()
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    tranche_number = serializers.IntegerField(source="tranche.number", read_only=True, allow_null=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = Disbursement
+        fields = (
+            "id", "tranche", "tranche_number", "kind", "kind_label", "source", "source_label", "budget_year",
+            "amount", "paid_on", "voucher", "note",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = (
+            "id", "period_start", "period_end", "due_on", "submitted_on", "work_done", "next_steps",
+            "spent_amount", "status", "status_label", "review_note",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+def _document_label(document: Any) -> str | None:
+    return str(document) if document is not None else None
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Adjustment
+        fields = (
+            "id", "kind", "kind_label", "requested_on", "description", "before", "after", "new_end", "status",
+            "status_label", "decision",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_decision(self, adjustment: Adjustment) -> str | None:
+        return _document_label(adjustment.decision)
+
+
+class AcceptanceSerializer(serializers.ModelSerializer):
+    self_grade_label = serializers.CharField(source="get_self_grade_display", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    council = serializers.CharField(source="council.name", read_only=True, allow_null=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Acceptance
+        fields = (
+            "id", "submitted_on", "self_evaluation", "self_grade", "self_grade_label", *Acceptance.DOSSIER_PARTS,
+            "council", "grade", "grade_label", "graded_on", "decision",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_decision(self, acceptance: Acceptance) -> str | None:
+        return _document_label(acceptance.decision)
+
+
+class ResultRegistrationSerializer(serializers.ModelSerializer):
+    handed_over_to = NamedSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ResultRegistration
+        fields = (
+            "id", "number", "registered_on", "deposit_place", "national_system_id", "summary", "handed_over_on",
+            "handed_over_to",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class ResultApplicationSerializer(serializers.ModelSerializer):
+    organisation = NamedSerializer(read_only=True, allow_null=True)
+    unit = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ResultApplication
+        fields = ("id", "year", "organisation", "place", "unit", "scale", "effect")
+        read_only_fields = fields
+
+
+class ExecutionTaskDetailSerializer(serializers.Serializer):
+    """One task with everything of part 2 the host's page shows."""
+
+    task = ExecutionTaskSerializer()
+    contract = ContractSerializer(allow_null=True)
+    tranches = TrancheRowSerializer(many=True)
+    money = TaskMoneySerializer()
+    disbursements = DisbursementSerializer(many=True)
+    progress_reports = ProgressReportSerializer(many=True)
+    adjustments = AdjustmentSerializer(many=True)
+    acceptances = AcceptanceSerializer(many=True)
+    result_registration = ResultRegistrationSerializer(allow_null=True)
+    applications = ResultApplicationSerializer(many=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField(help_text="status, contract, money, report, visit, adjustment, acceptance, result…")
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    document = serializers.SerializerMethodField()
+
+    def get_document(self, entry: Any) -> str | None:
+        return _document_label(entry.document)
+
+
+# Writes: what each request carries; the research service decides the rest and the rules.
+
+
+class ProgressReportSubmitSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    work_done = serializers.CharField()
+    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    spent_amount = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Kinh phí đã sử dụng lũy kế (đồng)"
+    )
+    submitted_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Chỉ cán bộ Sở ghi nhận bản giấy; tổ chức chủ trì nộp với ngày hôm nay.",
+    )  # fmt: skip
+
+
+class AdjustmentRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Adjustment.Kind.choices)
+    description = serializers.CharField()
+    before = serializers.CharField(required=False, allow_blank=True, default="")
+    after = serializers.CharField(required=False, allow_blank=True, default="")
+    new_end = serializers.DateField(required=False, allow_null=True, default=None, help_text="Chỉ khi gia hạn")
+    requested_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Chỉ cán bộ Sở ghi nhận bản giấy; tổ chức chủ trì đề nghị với ngày hôm nay.",
+    )  # fmt: skip
+
+
+class ResultApplicationRecordSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    place = serializers.CharField(max_length=300)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), required=False, allow_null=True, default=None,
+        help_text="Đơn vị ứng dụng, nếu có trong danh bạ (tổ chức chủ trì: chỉ chính mình).",
+    )  # fmt: skip
+    scale = serializers.CharField(max_length=300)
+    effect = serializers.CharField()
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class DisbursementRecordSerializer(serializers.Serializer):
+    tranche = serializers.PrimaryKeyRelatedField(queryset=Tranche.objects.none(), required=False, allow_null=True)
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.STATE_BUDGET)  # type: ignore[assignment]
+    kind = serializers.ChoiceField(
+        choices=Tranche.Kind.choices, required=False, allow_null=True, default=None, help_text="Trống: theo đợt"
+    )
+    amount = serializers.IntegerField(help_text="Số tiền (đồng)")
+    paid_on = serializers.DateField()
+    budget_year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, allow_null=True, default=None,
+        help_text="Trống: năm của ngày cấp",
+    )  # fmt: skip
+    voucher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, tranches: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if tranches is not None:
+            self.fields["tranche"].queryset = tranches  # type: ignore[attr-defined]
+
+
+class ProgressReportReviewSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[ProgressReport.Status.ACCEPTED, ProgressReport.Status.RETURNED])
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Bắt buộc khi trả lại")

@@ -15,6 +15,7 @@ router.register("initiatives", views.InitiativeViewSet, basename="initiative")
 router.register("legal-documents", views.LegalDocumentViewSet, basename="legal-document")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("my-tasks", views.MyTaskViewSet, basename="my-task")
 
 app_name = "api"
 

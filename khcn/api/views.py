@@ -4,25 +4,34 @@ research.selectors and write through research.services, exactly like the web pag
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from khcn.accounts import roles
+from khcn.accounts.permissions import has_role
 from khcn.api import serializers as s
 from khcn.api.permissions import IsStaffOrHost
 from khcn.directory.models import Organisation, Person
+from khcn.directory.selectors import organisation_list_visible_to
 from khcn.public import search as public_search
 from khcn.public import selectors as public
 from khcn.registries.initiatives.models import Initiative
@@ -31,7 +40,19 @@ from khcn.registries.legaldocs.models import LegalDocument
 from khcn.registries.news.models import Article
 from khcn.research import selectors as research_selectors
 from khcn.research import services as research_services
-from khcn.research.models import Proposal, Task
+from khcn.research.models import (
+    Acceptance,
+    Adjustment,
+    Contract,
+    Disbursement,
+    ProgressReport,
+    Proposal,
+    ResultApplication,
+    ResultRegistration,
+    Source,
+    Task,
+    Tranche,
+)
 
 
 def _pk(value: str) -> int:
@@ -243,3 +264,227 @@ class ProposalViewSet(
             )
         proposal = research_selectors.get_proposal_for(request.user, proposal.pk)
         return Response(s.ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+# --- Tasks under contract: part 2 of the lifecycle ------------------------------------------------------
+
+TS = Task.Status
+# Under contract or later, as on the host's pages (research.views_host.EXECUTION).
+EXECUTION = (TS.IN_PROGRESS, TS.SUSPENDED, TS.AWAITING_ACCEPTANCE, TS.ACCEPTED, TS.FAILED, TS.TERMINATED, TS.COMPLETED)
+SCIENCE = (roles.SCIENCE_OFFICER,)
+MONEY = (roles.FINANCE_OFFICER, roles.SCIENCE_OFFICER)
+
+T = TypeVar("T")
+
+
+def _service_errors(exc: DjangoValidationError) -> dict[str, Any]:
+    """A service's ValidationError in the API's format: by field, the rest under non_field_errors."""
+    if hasattr(exc, "error_dict"):
+        return {("non_field_errors" if k == NON_FIELD_ERRORS else k): v for k, v in exc.message_dict.items()}
+    return {"non_field_errors": exc.messages}
+
+
+def _through_service(call: Callable[[], T]) -> T:
+    """Run one service call in a transaction: a refusal writes nothing and becomes a 400 (with the
+    service's message) or a 403."""
+    try:
+        with transaction.atomic():
+            return call()
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None)
+    except DjangoValidationError as exc:
+        raise ValidationError(_service_errors(exc))
+
+
+def _require_staff(user: Any, codes: tuple[str, ...]) -> None:
+    # As the staff task page (research.views_execution.action_view): research staff with one of the
+    # service's roles; the service checks again.
+    if not (research_selectors.is_research_staff(user) and has_role(user, *codes)):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện việc này."))
+
+
+def _staff_only_dates(request: Request, data: dict[str, Any], *names: str) -> None:
+    """A paper submission's date is for staff recording it; a host user submits today."""
+    if research_selectors.is_research_staff(request.user):
+        return
+    given = [name for name in names if data.get(name) is not None]
+    if given:
+        raise ValidationError({name: [_("Chỉ cán bộ Sở ghi nhận ngày của bản giấy.")] for name in given})
+    for name in names:
+        data.pop(name, None)
+
+
+class MyTaskFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=[(s.value, s.label) for s in EXECUTION])
+    plan_year = django_filters.NumberFilter()
+
+    class Meta:
+        model = Task
+        fields = ("status", "plan_year")
+
+
+class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tasks under contract or later: a host user's organisation's, every task for staff. Reads through
+    research.selectors (the host pages' getter: 404 for another organisation's task), writes through
+    research.services, as on the web pages."""
+
+    permission_classes = (IsStaffOrHost,)
+    serializer_class = s.ExecutionTaskSerializer
+    filterset_class = MyTaskFilter
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Task.objects.none()
+        active = Q(disbursements__archived_at__isnull=True, disbursements__source=Source.STATE_BUDGET)
+        return (
+            research_selectors.hosted_tasks_for(self.request.user)
+            .filter(status__in=EXECUTION)
+            .select_related("contract")
+            .annotate(disbursed=Coalesce(Sum("disbursements__amount", filter=active), 0))
+            .order_by("-plan_year", "code")
+        )
+
+    def get_object(self) -> Task:
+        return research_selectors.get_hosted_task_for(self.request.user, _pk(self.kwargs["pk"]))
+
+    def _task_row(self, task: Task) -> Task:
+        """The task as the list shows it (with its disbursed total), for the responses of one task."""
+        return (
+            research_selectors.hosted_tasks_for(self.request.user)
+            .select_related("contract")
+            .annotate(
+                disbursed=Coalesce(
+                    Sum(
+                        "disbursements__amount",
+                        filter=Q(disbursements__archived_at__isnull=True, disbursements__source=Source.STATE_BUDGET),
+                    ),
+                    0,
+                )
+            )
+            .get(pk=task.pk)
+        )
+
+    @extend_schema(responses=s.ExecutionTaskDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        task = self._task_row(self.get_object())
+        contract = Contract.objects.filter(task=task).select_related("department").first()
+        if contract is not None:
+            contract.active_amendments = list(contract.amendments.active())  # type: ignore[attr-defined]
+        bundle = {
+            "task": task,
+            "contract": contract,
+            "tranches": research_selectors.tranche_rows(contract) if contract else [],
+            "money": research_selectors.task_money(task),
+            "disbursements": Disbursement.objects.active()
+            .filter(task=task)
+            .select_related("tranche")
+            .order_by("paid_on", "pk"),
+            "progress_reports": ProgressReport.objects.active().filter(task=task).order_by("period_start", "pk"),
+            "adjustments": Adjustment.objects.active()
+            .filter(task=task)
+            .select_related("decision")
+            .order_by("requested_on", "pk"),
+            "acceptances": Acceptance.objects.active()
+            .filter(task=task)
+            .select_related("decision", "council")
+            .order_by("submitted_on", "pk"),
+            "result_registration": ResultRegistration.objects.filter(task=task)
+            .select_related("handed_over_to")
+            .first(),
+            "applications": ResultApplication.objects.active().filter(task=task).select_related("organisation", "unit"),
+        }
+        return Response(s.ExecutionTaskDetailSerializer(bundle).data)
+
+    @extend_schema(responses=s.TimelineEntrySerializer(many=True))
+    # The whole timeline, not a page of it, and no list filters (the schema said both; schemathesis saw).
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request: Request, pk: str) -> Response:
+        """Everything that happened to the task, oldest first (the task page's timeline)."""
+        task = self.get_object()
+        return Response(s.TimelineEntrySerializer(research_selectors.task_timeline(task), many=True).data)
+
+    @extend_schema(request=s.ProgressReportSubmitSerializer, responses={201: s.ProgressReportSerializer})
+    @action(detail=True, methods=["post"], url_path="progress-reports")
+    def progress_report_submit(self, request: Request, pk: str) -> Response:
+        """A progress report for a period (the host of the task, or a science officer for a paper one)."""
+        task = self.get_object()
+        serializer = s.ProgressReportSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        _staff_only_dates(request, data, "submitted_on")
+        report = _through_service(
+            lambda: research_services.progress_report_submit(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ProgressReportReviewSerializer,
+        responses=s.ProgressReportSerializer,
+        parameters=[OpenApiParameter("report_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"progress-reports/(?P<report_pk>[^/.]+)/review")
+    def progress_report_review(self, request: Request, pk: str, report_pk: str) -> Response:
+        """Staff (science officer): accept a progress report, or return it with the reason."""
+        task = self.get_object()
+        _require_staff(request.user, SCIENCE)
+        report = ProgressReport.objects.active().filter(task=task, pk=_pk(report_pk)).first()
+        if report is None:
+            raise NotFound(_("Không tìm thấy báo cáo."))
+        serializer = s.ProgressReportReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report = _through_service(
+            lambda: research_services.progress_report_transition(
+                report=report,
+                to=data["to"],
+                note=data["note"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        )
+        return Response(s.ProgressReportSerializer(report).data)
+
+    @extend_schema(request=s.AdjustmentRequestSerializer, responses={201: s.AdjustmentSerializer})
+    @action(detail=True, methods=["post"], url_path="adjustments")
+    def adjustment_request(self, request: Request, pk: str) -> Response:
+        """A request to adjust or extend the task, checked against the rule records."""
+        task = self.get_object()
+        serializer = s.AdjustmentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        _staff_only_dates(request, data, "requested_on")
+        adjustment = _through_service(
+            lambda: research_services.adjustment_request(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ResultApplicationRecordSerializer, responses={201: s.ResultApplicationSerializer})
+    @action(detail=True, methods=["post"], url_path="applications")
+    def application_record(self, request: Request, pk: str) -> Response:
+        """Where the task's results are applied (after acceptance), by the host or staff."""
+        task = self.get_object()
+        serializer = s.ResultApplicationRecordSerializer(
+            data=request.data, organisations=organisation_list_visible_to(request.user)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        application = _through_service(
+            lambda: research_services.result_application_record(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.ResultApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DisbursementRecordSerializer, responses={201: s.DisbursementSerializer})
+    @action(detail=True, methods=["post"], url_path="disbursements")
+    def disbursement_record(self, request: Request, pk: str) -> Response:
+        """Staff (finance or science officer): money paid out, within the allocation and the tranche's
+        condition."""
+        task = self.get_object()
+        _require_staff(request.user, MONEY)
+        serializer = s.DisbursementRecordSerializer(
+            data=request.data, tranches=Tranche.objects.active().filter(contract__task=task)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        disbursement = _through_service(
+            lambda: research_services.disbursement_record(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
