@@ -24,7 +24,6 @@ from khcn.directory.models import Person
 from khcn.lib.formats import format_date
 from khcn.research import selectors
 from khcn.research.models import (
-    Acceptance,
     Adjustment,
     Disbursement,
     ProgressReport,
@@ -210,13 +209,7 @@ def results_not_registered(today: dt.date) -> Iterator[DueItem]:
         .select_related("host")
         .order_by("code")
     )
-    graded: dict[int, dt.date] = {}
-    for acceptance in (
-        Acceptance.objects.active().filter(task__in=tasks, graded_on__isnull=False).select_related("decision")
-    ):
-        day = acceptance.decision.date if acceptance.decision else acceptance.graded_on
-        assert day is not None
-        graded[acceptance.task_id] = max(day, graded.get(acceptance.task_id, day))
+    graded = selectors.recognition_dates(t.pk for t in tasks)
     staff = _staff_emails()
     hosts = _host_emails({t.host_id for t in tasks if t.host_id})
     for task in tasks:

@@ -473,6 +473,24 @@ def get_progress_report_for(user: Any, pk: int) -> ProgressReport:
     return report
 
 
+# --- Recognition -------------------------------------------------------------------------------
+
+
+def recognition_dates(task_ids: Iterable[int]) -> dict[int, dt.date]:
+    """When each task's result was recognised: the decision's date, or the council's day when no
+    decision is on record (one query). The 30 days to register results run from it."""
+    found: dict[int, dt.date] = {}
+    for acceptance in (
+        Acceptance.objects.active()
+        .filter(task_id__in=list(task_ids), graded_on__isnull=False)
+        .select_related("decision")
+    ):
+        day = acceptance.decision.date if acceptance.decision else acceptance.graded_on
+        assert day is not None
+        found[acceptance.task_id] = max(day, found.get(acceptance.task_id, day))
+    return found
+
+
 # --- Carry-over ----------------------------------------------------------------------------------
 
 

@@ -203,15 +203,7 @@ def due_for(tasks: list[Task], today: dt.date) -> dict[int, list[DueLine]]:
     reports: dict[int, list[ProgressReport]] = defaultdict(list)
     for report in ProgressReport.objects.active().filter(task_id__in=ids).order_by("period_start"):
         reports[report.task_id].append(report)
-    recognised: dict[int, dt.date] = {}
-    for acceptance in (
-        Acceptance.objects.active()
-        .filter(task_id__in=[t.pk for t in tasks if t.status in RESULTS], graded_on__isnull=False)
-        .select_related("decision")
-    ):
-        day = acceptance.decision.date if acceptance.decision else acceptance.graded_on
-        assert day is not None
-        recognised[acceptance.task_id] = max(day, recognised.get(acceptance.task_id, day))
+    recognised = selectors.recognition_dates(t.pk for t in tasks if t.status in RESULTS)
     registered = set(ResultRegistration.objects.filter(task_id__in=ids).values_list("task_id", flat=True))
     return {
         t.pk: _due_lines(t, today, rules[t.legal_regime], reports[t.pk], recognised.get(t.pk), t.pk in registered)
