@@ -490,10 +490,10 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f} after\n"
     )
     print(
-        "| path | median s | runs s | rows/s | × floor | vs import-export | client CPU s (× floor) "
-        "| peak RSS MiB (after start-up) |"
+        "| path | median s | runs s | rows/s | × floor | × floor, round by round (median) | vs import-export "
+        "| client CPU s (× floor) | peak RSS MiB (after start-up) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for path_name in paths:
         runs = results[path_name]
         median = statistics.median(r["seconds"] for r in runs)
@@ -501,13 +501,21 @@ def main() -> None:
         start = min(r["rss_start"] for r in runs)
         rows = runs[0]["rows"]
         versus_floor = f"{median / floor:.2f}×" if floor else "–"
+        # The floor of the same round ran next to it, so under the same load: on a shared machine
+        # whose load drifts, the median of these ratios moves less than the ratio of medians.
+        paired = [r["seconds"] / f["seconds"] for r, f in zip(runs, results.get("floor", []), strict=False)]
+        versus_round = (
+            f"{statistics.median(paired):.2f}× ({', '.join(f'{p:.2f}' for p in paired)})"
+            if paired and path_name != "floor"
+            else "–"
+        )
         versus_die = f"{die / median:.1f}× faster" if die and path_name != "die" else "–"
         each = ", ".join(f"{r['seconds']:.2f}" for r in runs)
         cpu = statistics.median(r["cpu"] for r in runs)
         cpu_ratio = f" ({cpu / floor_cpu:.2f}×)" if floor_cpu else ""
         print(
-            f"| {path_name} | {median:.2f} | {each} | {rows / median:,.0f} | "
-            f"{versus_floor} | {versus_die} | {cpu:.2f}{cpu_ratio} | {rss:.0f} ({start:.0f}) |"
+            f"| {path_name} | {median:.2f} | {each} | {rows / median:,.0f} | {versus_floor} | {versus_round} | "
+            f"{versus_die} | {cpu:.2f}{cpu_ratio} | {rss:.0f} ({start:.0f}) |"
         )
     if heap is not None:
         print(f"\nkhcn, Python heap peak (tracemalloc, separate run): {heap:.0f} MiB")
