@@ -511,7 +511,7 @@ class _Cleaner:
         self.by_value = True
         # A plain text column (not a subclass that checks more, such as Email) returns a text
         # cell as it is when there is nothing to strip or unescape: checked a chunk at a time.
-        self.text = type(column) is tabular.Text or getattr(column, "bulk_plain_text", False)
+        self.text = type(column) is tabular.Text
         self.max_length = getattr(column, "max_length", None)
         self.required = column.required
 
