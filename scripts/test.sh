@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (`make test`).
 #
-#   1. every test on SQLite, the real-browser journeys included;
+#   1. every test on SQLite in parallel workers, then the real-browser journeys in one process;
 #   2. every test again on a throwaway PostgreSQL cluster (scripts/pg-temp.sh), browser tests left out,
 #      when PostgreSQL server binaries are on this machine.
 #
@@ -92,17 +92,24 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
 fi
 
+# Non-browser tests run in parallel workers (pytest-xdist, one per CPU unless KHCN_TEST_WORKERS says
+# otherwise; each worker has its own test database). The browser journeys share one live server and
+# Chromium, so they run after, in a single process.
+WORKERS=(-n "${KHCN_TEST_WORKERS:-auto}" --dist loadfile)
+
 # --- Run 1: SQLite -----------------------------------------------------------------------------------
 echo "== Lượt 1/2: SQLite, mọi kiểm thử kể cả trình duyệt (run 1/2: SQLite, all tests) =="
 started=$SECONDS
 # The first run is SQLite whatever the shell says; the second sets its own DATABASE_URL.
 unset DATABASE_URL
 # Tests of PostgreSQL-only behaviour run in the second pass, not as skips in this one.
-run_pytest -m "not postgres_only" --junitxml="$ARTIFACTS/junit-sqlite.xml" "$@"
+run_pytest "${WORKERS[@]}" -m "not postgres_only and not browser" --junitxml="$ARTIFACTS/junit-sqlite.xml" "$@"
 rc=$?
 echo "   (SQLite: exit $rc sau $((SECONDS - started)) giây / after $((SECONDS - started)) s)"
 if [[ $rc -eq 0 ]]; then
   sqlite_status="ok"
+elif [[ $rc -eq 5 && $# -gt 0 ]]; then
+  sqlite_status="không có kiểm thử nào được chọn (none selected)"
 elif [[ $rc -eq 5 ]]; then
   sqlite_status="LỖI (không có kiểm thử nào / no tests collected)"
   failed=1
@@ -111,7 +118,16 @@ else
   failed=1
 fi
 
-read -r b_passed b_failed b_skipped < <(browser_counts "$ARTIFACTS/junit-sqlite.xml")
+echo "== Lượt 1b: SQLite, hành trình trên trình duyệt (run 1b: SQLite, browser journeys) =="
+started=$SECONDS
+run_pytest -m "browser and not postgres_only" --junitxml="$ARTIFACTS/junit-browser.xml" "$@"
+rc=$?
+echo "   (trình duyệt / browser: exit $rc sau $((SECONDS - started)) giây / after $((SECONDS - started)) s)"
+if [[ $rc -ne 0 && $rc -ne 5 ]]; then
+  failed=1
+fi
+
+read -r b_passed b_failed b_skipped < <(browser_counts "$ARTIFACTS/junit-browser.xml")
 if [[ $b_failed -gt 0 ]]; then
   browser_status="LỖI ($b_failed hỏng, $b_passed đạt)"
   failed=1
@@ -133,7 +149,7 @@ if pg_temp_bindir >/dev/null; then
   started=$SECONDS
   if pg_temp_start; then
     echo "   (cụm tạm / throwaway cluster: 127.0.0.1:$PG_TEMP_PORT, $PG_TEMP_DIR)"
-    run_pytest -m "not browser" --junitxml="$ARTIFACTS/junit-postgresql.xml" "$@"
+    run_pytest "${WORKERS[@]}" -m "not browser" --junitxml="$ARTIFACTS/junit-postgresql.xml" "$@"
     rc=$?
     pg_temp_stop
     echo "   (PostgreSQL: exit $rc sau $((SECONDS - started)) giây / after $((SECONDS - started)) s)"
