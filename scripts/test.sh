@@ -94,8 +94,9 @@ fi
 
 # Non-browser tests run in parallel workers (pytest-xdist, one per CPU unless KHCN_TEST_WORKERS says
 # otherwise; each worker has its own test database). The browser journeys share one live server and
-# Chromium, so they run after, in a single process.
-WORKERS=(-n "${KHCN_TEST_WORKERS:-auto}" --dist loadfile)
+# Chromium, so they run after, in a single process. Not --dist loadfile: it schedules by test id,
+# and schemathesis gives all cases of one test the same id, so all but one would be dropped.
+WORKERS=(-n "${KHCN_TEST_WORKERS:-auto}" --dist load)
 
 # --- Run 1: SQLite -----------------------------------------------------------------------------------
 echo "== Lượt 1/2: SQLite, mọi kiểm thử kể cả trình duyệt (run 1/2: SQLite, all tests) =="
