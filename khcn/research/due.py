@@ -146,7 +146,8 @@ def adjustments_pending(today: dt.date) -> Iterator[DueItem]:
     staff = _staff_emails()
     for adjustment in (
         Adjustment.objects.active()
-        .filter(status=Adjustment.Status.REQUESTED)
+        # A request left pending on a task that has since ended is moot, not due.
+        .filter(status=Adjustment.Status.REQUESTED, task__status__in=selectors.RUNNING)
         .select_related("task")
         .order_by("requested_on", "pk")
     ):

@@ -354,3 +354,20 @@ def test_the_report_period_comes_from_the_rule(build):
         (D(2025, 2, 28), D(2025, 3, 10)),
         (D(2025, 5, 31), D(2025, 6, 10)),
     ]
+
+
+def test_a_pending_request_on_a_task_no_longer_running_is_not_reminded(build):
+    """Once the task has left work (accepted, terminated...), its pending request is moot."""
+    from khcn.research import due as research_due
+    from khcn.research.models import Adjustment, Task
+
+    task = build.task(status=Task.Status.IN_PROGRESS, start=dt.date(2024, 1, 1), end=dt.date(2026, 12, 31))
+    Adjustment.objects.create(
+        task=task, kind=Adjustment.Kind.CONTENT, requested_on=dt.date(2026, 1, 5), description="Đổi nội dung"
+    )
+    today = dt.date(2026, 2, 1)
+    assert [i.key for i in research_due.adjustments_pending(today)] == [
+        f"research.adjustment:{Adjustment.objects.get().pk}"
+    ]
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.TERMINATED)
+    assert list(research_due.adjustments_pending(today)) == []
