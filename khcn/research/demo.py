@@ -30,6 +30,7 @@ from khcn.councils import selectors as council_selectors
 from khcn.councils import services as council_services
 from khcn.councils.models import Council, CouncilMember, ScoreSheet
 from khcn.directory.models import AdministrativeUnit, FieldOfScience, OfficialDocument, Organisation, Person, TaskForm
+from khcn.lib.dates import add_months
 from khcn.research import services
 from khcn.research.classifications import load_plan_groups
 from khcn.research.models import Call, Level, Mode, Plan, PlanGroup, PlanItem, Proposal, Task
@@ -499,7 +500,7 @@ def _start_year(spec: Spec, index: int) -> int:
 
 
 def _end(start: dt.date, months: int) -> dt.date:
-    return services._add_months(start, months) - dt.timedelta(days=1)
+    return add_months(start, months) - dt.timedelta(days=1)
 
 
 def _plan(

@@ -40,6 +40,7 @@ from khcn.councils import selectors as council_selectors
 from khcn.councils import services as council_services
 from khcn.councils.models import Council, CouncilMember, Meeting
 from khcn.directory.models import OfficialDocument, Organisation, Person
+from khcn.lib.dates import add_months
 from khcn.research import execution_selectors as xs
 from khcn.research import services
 from khcn.research.models import (
@@ -60,7 +61,6 @@ from khcn.research.models import (
     TaskMember,
     Tranche,
 )
-from khcn.research.services.planning import _add_months
 
 if TYPE_CHECKING:
     from khcn.research.demo import Spec
@@ -383,7 +383,7 @@ def _ended(fate: Fate) -> None:
     fate.grade = Grade.FAILED if fate.spec.host == SONGHONG else Grade.EXCELLENT if i in (2, 9, 17) else Grade.PASSED
     fate.register_after = 48 if i == 6 else 12 + (i * 5) % 17
     if i in (0, 5, 10, 15):
-        fate.visits.append((_weekday(_add_months(start, 14)), MonitoringVisit.Conclusion.ON_TRACK))
+        fate.visits.append((_weekday(add_months(start, 14)), MonitoringVisit.Conclusion.ON_TRACK))
     fate.returned_report = 2 if i == 4 else None
     fate.applications = i in (0, 1, 2, 3, 6, 9, 12, 17, 20) and fate.grade != Grade.FAILED
 
@@ -392,7 +392,7 @@ def _carried(fate: Fate) -> None:
     i, start, end = fate.index, fate.task.start, fate.task.end
     assert start is not None and end is not None
     if i == 12:
-        fate.extension_to = _add_months(end, 10)
+        fate.extension_to = add_months(end, 10)
         fate.register_after = None  # recognised in 2026, not registered yet: a reminder
     if i == 13:
         fate.extension_refused = True
@@ -404,7 +404,7 @@ def _carried(fate: Fate) -> None:
     if fate.register_after is not None:
         fate.register_after = 10 + (i * 7) % 15
     if i in (3, 9):
-        fate.visits.append((_weekday(_add_months(start, 20)), MonitoringVisit.Conclusion.ON_TRACK))
+        fate.visits.append((_weekday(add_months(start, 20)), MonitoringVisit.Conclusion.ON_TRACK))
     fate.applications = i in (0, 4, 7, 10)
 
 
@@ -432,7 +432,7 @@ def _new(fate: Fate) -> None:
         fate.skip_settlement = {2025}
         fate.pace = 0.6  # behind schedule, paid more slowly: money still moving in 2025
     if i in (1, 6):
-        fate.visits.append((_weekday(_add_months(start, 26)), MonitoringVisit.Conclusion.ON_TRACK))
+        fate.visits.append((_weekday(add_months(start, 26)), MonitoringVisit.Conclusion.ON_TRACK))
     fate.applications = i in (0, 1)
 
 
@@ -632,7 +632,7 @@ def _sign(ctx: Context, fate: Fate, rng: random.Random) -> None:
                 "amount": budget - last - first,
                 "kind": Tranche.Kind.PAYMENT,
                 "condition": Tranche.Condition.PROGRESS_REPORT,
-                "planned_on": _add_months(signed, 7),
+                "planned_on": add_months(signed, 7),
             },
             {"amount": last, "kind": Tranche.Kind.PAYMENT, "condition": Tranche.Condition.ACCEPTANCE},
         ]
@@ -889,7 +889,7 @@ def _extension_refused(ctx: Context, fate: Fate, asked: dt.date) -> None:
         task=task,
         kind=Adjustment.Kind.EXTENSION,
         description="Đề nghị gia hạn 6 tháng để bổ sung thêm một vụ trình diễn.",
-        new_end=_add_months(task.end, 6),
+        new_end=add_months(task.end, 6),
         requested_on=asked,
         by=ctx.host_user(task),
     )

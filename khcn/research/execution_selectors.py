@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from khcn.accounts import roles
 from khcn.accounts.permissions import has_role, is_department_staff
 from khcn.directory.selectors import organisation_of_user
+from khcn.lib.dates import add_months
 from khcn.research.models import (
     Acceptance,
     Adjustment,
@@ -411,18 +412,16 @@ class Period:
 
 def report_periods(task: Task, rule: ExecutionRule) -> list[Period]:
     """The reporting periods from the start to the (extended) end, every rule.report_period_months."""
-    from khcn.research.services.planning import _add_months
-
     start, end = task.start, task.effective_end
     if start is None or end is None:
         return []
     periods: list[Period] = []
     n = 0
     while True:
-        p_start = _add_months(start, n * rule.report_period_months)
+        p_start = add_months(start, n * rule.report_period_months)
         if p_start > end:
             break
-        p_end = min(_add_months(start, (n + 1) * rule.report_period_months) - dt.timedelta(days=1), end)
+        p_end = min(add_months(start, (n + 1) * rule.report_period_months) - dt.timedelta(days=1), end)
         # The last stretch is covered by the acceptance dossier, not by a progress report.
         if p_end >= end:
             break

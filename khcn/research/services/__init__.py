@@ -2,4 +2,4 @@
 
 from khcn.research.services.execution import *  # noqa: F403
 from khcn.research.services.planning import *  # noqa: F403
-from khcn.research.services.planning import _add_months, _next_code, _require, _today  # noqa: F401
+from khcn.research.services.planning import _next_code, _require, _today  # noqa: F401

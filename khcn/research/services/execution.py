@@ -27,6 +27,7 @@ from khcn.councils import services as council_services
 from khcn.councils.models import Council, CouncilObject
 from khcn.directory.models import AdministrativeUnit, OfficialDocument, Organisation, Person
 from khcn.directory.selectors import organisation_of_user
+from khcn.lib.dates import add_months
 from khcn.lib.formats import format_date, format_vnd
 from khcn.research import selectors, workflow
 from khcn.research.models import (
@@ -54,7 +55,6 @@ from khcn.research.models import (
     Tranche,
 )
 from khcn.research.services.planning import (
-    _add_months,
     _required_text,
     _today,
     clean_money,
@@ -745,7 +745,7 @@ def _check_extension(task: Task, new_end: dt.date | None, requested_on: dt.date,
     limit = (
         rule.extension_max_months_short if duration <= rule.short_task_max_months else rule.extension_max_months_long
     )
-    furthest = _add_months(end, limit)
+    furthest = add_months(end, limit)
     if new_end > furthest:
         raise ValidationError(
             {

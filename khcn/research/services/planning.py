@@ -35,6 +35,7 @@ from khcn.directory.models import (
     TaskForm,
 )
 from khcn.directory.selectors import organisation_of_user
+from khcn.lib.dates import add_months
 from khcn.lib.formats import format_date, format_vnd, group_thousands
 from khcn.research import workflow
 from khcn.research.models import (
@@ -1301,31 +1302,10 @@ def task_approve(
     task = Task.objects.get(pk=task.pk)
     appraisal = task.appraisals.active().order_by("-date", "-pk").first()  # type: ignore[attr-defined]
     if end is None and appraisal is not None:
-        end = _add_months(start, appraisal.duration_months) - dt.timedelta(days=1)
+        end = add_months(start, appraisal.duration_months) - dt.timedelta(days=1)
     if end is not None and end < start:
         raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
     task = Task.objects.get(pk=task.pk)
     task.start, task.end = start, end
     record_save(record=task, by=by, reason=str(decision))
     return task_transition(task=task, to=TS.APPROVED, by=by, document=decision, reason=str(decision))
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    last = [
-        31,
-        29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return dt.date(year, month, min(day.day, last))

@@ -69,10 +69,14 @@ def test_a_task_goes_from_contract_to_results(build, finance, leader):
     assert task.status == TS.IN_PROGRESS
     tranche_1, tranche_2, tranche_3 = task.contract.tranches.order_by("number")
 
-    services.disbursement_record(task=task, tranche=tranche_1, amount=400_000_000, paid_on=dt.date(2024, 3, 20), by=finance)
+    services.disbursement_record(
+        task=task, tranche=tranche_1, amount=400_000_000, paid_on=dt.date(2024, 3, 20), by=finance
+    )
     # The second tranche waits for an accepted progress report.
     with pytest.raises(ValidationError, match="báo cáo tiến độ được chấp nhận"):
-        services.disbursement_record(task=task, tranche=tranche_2, amount=100_000_000, paid_on=dt.date(2024, 9, 20), by=finance)
+        services.disbursement_record(
+            task=task, tranche=tranche_2, amount=100_000_000, paid_on=dt.date(2024, 9, 20), by=finance
+        )
 
     report = services.progress_report_submit(
         task=task,
@@ -85,8 +89,12 @@ def test_a_task_goes_from_contract_to_results(build, finance, leader):
     services.progress_report_transition(report=report, to=ProgressReport.Status.ACCEPTED, by=build.officer)
     # 600 million allocated for 2024, 400 paid: 200 left this year.
     with pytest.raises(ValidationError, match="Kinh phí năm 2024"):
-        services.disbursement_record(task=task, tranche=tranche_2, amount=300_000_000, paid_on=dt.date(2024, 9, 20), by=finance)
-    services.disbursement_record(task=task, tranche=tranche_2, amount=200_000_000, paid_on=dt.date(2024, 9, 20), by=finance)
+        services.disbursement_record(
+            task=task, tranche=tranche_2, amount=300_000_000, paid_on=dt.date(2024, 9, 20), by=finance
+        )
+    services.disbursement_record(
+        task=task, tranche=tranche_2, amount=200_000_000, paid_on=dt.date(2024, 9, 20), by=finance
+    )
 
     money = selectors.task_money(task)
     assert (money.year(2024).allocated, money.year(2024).disbursed, money.year(2024).remaining) == (
@@ -143,7 +151,12 @@ def test_a_task_goes_from_contract_to_results(build, finance, leader):
     task = services.task_close(task=task, by=build.officer)
     assert task.status == TS.COMPLETED
     services.result_application_record(
-        task=task, year=2025, place="HTX nhãn lồng Tân Châu", scale="5 ha", effect="Năng suất tăng 15%", by=build.officer
+        task=task,
+        year=2025,
+        place="HTX nhãn lồng Tân Châu",
+        scale="5 ha",
+        effect="Năng suất tăng 15%",
+        by=build.officer,
     )
     titles = [entry.title for entry in selectors.task_timeline(task)]
     assert any(registration.number in t for t in titles)
