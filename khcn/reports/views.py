@@ -38,13 +38,8 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _report_for(request: HttpRequest, year: int) -> services.Report:
-    if not 1900 <= year <= 2200:
-        raise Http404
-    try:
-        period = period_from(year, request.GET)
-    except BadPeriod as exc:
-        raise Http404(str(exc)) from exc
-    return services.build_report(period, area_from(request.GET))
+    period, area = _period_area(request, year)
+    return services.build_report(period, area)
 
 
 @login_required
