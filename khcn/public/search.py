@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -288,47 +289,87 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     by_kind: dict[str, int] = field(default_factory=dict)
     fuzzy: bool = False
+    # More than COUNT_CAP matches: total and by_kind are lower bounds ("more than 10,000").
+    capped: bool = False
+
+
+# A query matching a large part of the database ("nong nghiep") costs its match count twice: once to
+# count and once to rank every match (perf-notes §3.5: a plain ranked query over a stored tsvector,
+# p50 40 ms but p95 200–230 ms at 1M rows). Past these caps the page says "more than N" and ranks
+# the first RANK_CANDIDATES matches in index order; a narrower query (or a kind facet) is ranked
+# exactly. Both are settings so a department with a fast server can raise them.
+def count_cap() -> int:
+    return int(getattr(settings, "KHCN_SEARCH_COUNT_CAP", 10_000))
+
+
+def _caps(limit: int, offset: int) -> tuple[int, int]:
+    cap = count_cap()
+    candidates = max(int(getattr(settings, "KHCN_SEARCH_RANK_CANDIDATES", 5_000)), offset + limit)
+    return cap, candidates
+
+
+def _counted(cursor: Any, sql: str, params: list[Any], kind: str, cap: int) -> tuple[int, dict[str, int], bool]:
+    """Matches by kind, counting at most cap + 1 rows; `sql` selects the kind of each match
+    and ends with its WHERE clause, so a kind filter can be appended for a capped kind's total."""
+    cursor.execute(f"SELECT kind, count(*) FROM ({sql} LIMIT %s) m GROUP BY kind", [*params, cap + 1])  # noqa: S608
+    by_kind = dict(cursor.fetchall())
+    seen = sum(by_kind.values())
+    if seen <= cap:
+        return (by_kind.get(kind, 0) if kind else seen), by_kind, False
+    if not kind:
+        return seen, by_kind, True
+    # The first cap matches did not reach every kind: count the chosen one on its own.
+    cursor.execute(f"SELECT count(*) FROM ({sql} AND kind = %s LIMIT %s) m", [*params, kind, cap + 1])  # noqa: S608
+    kind_total = cursor.fetchone()[0]
+    by_kind[kind] = kind_total
+    return kind_total, by_kind, kind_total > cap
 
 
 def _sqlite_search(
     words: list[str], kind: str, limit: int, offset: int
-) -> tuple[list[tuple[int, float]], int, dict[str, int]]:
+) -> tuple[list[tuple[int, float]], int, dict[str, int], bool]:
+    cap, candidates = _caps(limit, offset)
     match = " ".join(f'"{w}"' for w in words)  # quoted words: an implicit AND, no FTS operators
     where = "public_search_fts MATCH %s"
     params: list[Any] = [match]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT kind, count(*) FROM public_search_fts WHERE {where} GROUP BY kind", params)  # noqa: S608
-        by_kind = dict(cursor.fetchall())
+        total, by_kind, capped = _counted(
+            cursor, f"SELECT kind FROM public_search_fts WHERE {where}", params, kind, cap  # noqa: S608
+        )
         if kind:
             where += " AND kind = %s"
             params.append(kind)
+        # The inner LIMIT bounds how many rows bm25 scores; below it the ranking is exact.
         cursor.execute(
-            f"SELECT rowid, rank FROM public_search_fts WHERE {where} ORDER BY rank, rowid LIMIT %s OFFSET %s",  # noqa: S608
-            [*params, limit, offset],
+            f"SELECT rowid, r FROM (SELECT rowid, rank AS r FROM public_search_fts WHERE {where} LIMIT %s) "  # noqa: S608
+            "ORDER BY r, rowid LIMIT %s OFFSET %s",
+            [*params, candidates, limit, offset],
         )
         # bm25 is negative (smaller is better): turn it into a positive score.
         rows = [(rowid, -rank) for rowid, rank in cursor.fetchall()]
-    total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
-    return rows, total, by_kind
+    return rows, total, by_kind, capped
 
 
 def _pg_search(
     words: list[str], kind: str, limit: int, offset: int
-) -> tuple[list[tuple[int, float]], int, dict[str, int]]:
+) -> tuple[list[tuple[int, float]], int, dict[str, int], bool]:
+    cap, candidates = _caps(limit, offset)
     tsquery = " & ".join(words)  # words are [0-9a-z]+ only
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT kind, count(*) FROM public_searchentry WHERE tsv @@ to_tsquery('simple', %s) GROUP BY kind",
-            [tsquery],
+        total, by_kind, capped = _counted(
+            cursor, "SELECT kind FROM public_searchentry WHERE tsv @@ to_tsquery('simple', %s)", [tsquery], kind, cap
         )
-        by_kind = dict(cursor.fetchall())
         kind_sql = " AND kind = %s" if kind else ""
-        # kind_sql is one of two literals; every value goes as a parameter.
-        sql = f"SELECT id, ts_rank(tsv, q) AS r FROM public_searchentry, to_tsquery('simple', %s) q WHERE tsv @@ q{kind_sql} ORDER BY r DESC, id LIMIT %s OFFSET %s"  # noqa: S608
-        cursor.execute(sql, [tsquery, *([kind] if kind else []), limit, offset])
+        # kind_sql is one of two literals; every value goes as a parameter. The inner LIMIT bounds
+        # how many rows ts_rank scores; below it the ranking is exact.
+        sql = (
+            "SELECT c.id, ts_rank(c.tsv, q) AS r FROM (SELECT id, tsv FROM public_searchentry "  # noqa: S608
+            f"WHERE tsv @@ to_tsquery('simple', %s){kind_sql} LIMIT %s) c, to_tsquery('simple', %s) q "
+            "ORDER BY r DESC, c.id LIMIT %s OFFSET %s"
+        )
+        cursor.execute(sql, [tsquery, *([kind] if kind else []), candidates, tsquery, limit, offset])
         rows = [(pk, float(r)) for pk, r in cursor.fetchall()]
-    total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
-    return rows, total, by_kind
+    return rows, total, by_kind, capped
 
 
 def _pg_fuzzy(words: list[str], kind: str, limit: int) -> list[tuple[int, float]]:
@@ -350,13 +391,13 @@ def search(query: str, *, kind: str = "", limit: int = 20, offset: int = 0) -> R
         return results
     kind = kind if kind in SOURCES else ""
     if connection.vendor == "postgresql":
-        rows, results.total, results.by_kind = _pg_search(words, kind, limit, offset)
+        rows, results.total, results.by_kind, results.capped = _pg_search(words, kind, limit, offset)
         if not rows and offset == 0:
             rows = _pg_fuzzy(words, kind, limit)
             results.fuzzy = bool(rows)
             results.total = len(rows)
     else:
-        rows, results.total, results.by_kind = _sqlite_search(words, kind, limit, offset)
+        rows, results.total, results.by_kind, results.capped = _sqlite_search(words, kind, limit, offset)
     entries = SearchEntry.objects.in_bulk([pk for pk, _score in rows])
     visible = _still_public(list(entries.values()))
     for pk, score in rows:

@@ -155,6 +155,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "kind": kind,
         "results": results,
+        "count_cap": search.count_cap(),
         "kinds": [(k, s.label, results.by_kind.get(k, 0)) for k, s in search.SOURCES.items()],
         "page_number": page_number,
         "pages": pages,

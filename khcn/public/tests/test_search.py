@@ -129,3 +129,32 @@ def test_postgres_full_text_and_trigram(world):
     fuzzy = search.search("long nhann hung yen")
     assert fuzzy.fuzzy
     assert fuzzy.hits
+
+
+def test_many_matches_are_counted_up_to_the_cap_and_ranked_among_candidates(world, settings):
+    """Past the cap the page says "more than N" and the facet counts are lower bounds; with the
+    caps above the match count, the same query is counted and ranked exactly."""
+    exact = search.search("long nhan", limit=50)
+    assert not exact.capped
+    assert exact.total >= 6
+    settings.KHCN_SEARCH_COUNT_CAP = 2
+    settings.KHCN_SEARCH_RANK_CANDIDATES = 3
+    capped = search.search("long nhan", limit=2)
+    assert capped.capped
+    assert capped.total == 3  # cap + 1: "more than 2"
+    assert sum(capped.by_kind.values()) == 3
+    assert len(capped.hits) == 2
+    # a kind facet past the cap is counted on its own, exactly while under the cap
+    one_kind = search.search("long nhan", kind="task", limit=2)
+    assert one_kind.total == exact.by_kind["task"]
+    assert one_kind.by_kind["task"] == exact.by_kind["task"]
+    assert {h.entry.kind for h in one_kind.hits} == {"task"}
+    # paging past the candidates still returns the page asked for
+    assert len(search.search("long nhan", limit=2, offset=2).hits) == 2
+
+
+def test_search_page_says_more_than_the_cap(client, world, settings):
+    settings.KHCN_SEARCH_COUNT_CAP = 2
+    response = client.get("/csdl/tim-kiem/", {"q": "long nhan"})
+    assert response.status_code == 200
+    assert "Hơn 2 kết quả" in response.content.decode()
