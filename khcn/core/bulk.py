@@ -35,6 +35,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 
+from khcn.core import faults
+
 # Rows per INSERT statement on SQLite (bounded by its parameter limit too).
 SQLITE_ROWS = 1000
 # Keys per lookup statement (PostgreSQL takes four times as many in one array).
@@ -218,6 +220,7 @@ def insert_with_history(
     count = len(values[0]) if values else 0
     if not count:
         return []
+    faults.point("bulk.insert")  # between the tables an import writes
     given = {name: index for index, name in enumerate(columns)}
     opts = model._meta
     unknown = set(given) - {f.attname for f in opts.concrete_fields if not f.primary_key}
@@ -258,6 +261,7 @@ def insert_with_history(
             # Keys are handed out in insertion order while this transaction holds SQLite's
             # write lock; sorting them gives the rows' order whatever order RETURNING uses.
             ids.extend(sorted(row[0] for row in cursor.fetchall()))
+            faults.point("bulk.statement")  # part of a table written
         if tracked is not None:
             first, last = ids[0], ids[-1]
             if last - first + 1 == len(ids):

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from khcn.core import bulk
+from khcn.core import bulk, faults
 from khcn.core.filetypes import safe_display_name
 from khcn.core.models import ImportBatch
 from khcn.lib import tabular
@@ -161,6 +161,7 @@ def run_import(dataset_name: str, file_name: str, data: bytes, user: Any = None,
             )
             reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
             _write(dataset, validation.rows, validation.fields, matches, user=user, reason=reason[:100])
+            faults.point("import.written")
     except DatabaseError as exc:
         # Validation should catch everything; this is the race with a concurrent edit, or a
         # database rule the dataset does not know. The transaction has rolled back every row.
@@ -171,6 +172,7 @@ def run_import(dataset_name: str, file_name: str, data: bytes, user: Any = None,
             row_count=validation.row_count,
             errors=[RowError(None, "", "", message[:500])],
         )
+    faults.point("import.committed")
     return result
 
 
@@ -796,6 +798,7 @@ def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user:
                 )
                 reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
                 dataset.write(plan, user=user, reason=reason[:100])
+                faults.point("import.written")
         except DatabaseError as exc:
             # The checks should catch everything; this is a concurrent edit or a database rule
             # they do not know. The transaction has rolled back every row.
@@ -806,6 +809,7 @@ def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user:
                 row_count=reader.row_count,
                 errors=[RowError(None, "", "", message[:500])],
             )
+    faults.point("import.committed")
     return result
 
 

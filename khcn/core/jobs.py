@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
+
+from khcn.core import faults
 
 
 @task()
@@ -28,6 +34,7 @@ def run_export(*, job_id: int) -> str:
     if job.finished:
         return job.status
     ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.RUNNING, progress=1)
+    faults.point("export.running")
 
     def progress(percent: int, message: str = "") -> None:
         ExportJob.objects.filter(pk=job_id).update(progress=max(1, min(99, int(percent))), message=message[:300])
@@ -44,6 +51,7 @@ def run_export(*, job_id: int) -> str:
         return ExportJob.Status.FAILED
     job.refresh_from_db()
     job.file.save(file_name, ContentFile(content), save=False)
+    faults.point("export.file_written")
     job.file_name = file_name
     job.content_type = content_type
     job.status = ExportJob.Status.DONE
@@ -52,3 +60,49 @@ def run_export(*, job_id: int) -> str:
     job.finished_at = timezone.now()
     job.save()
     return job.status
+
+
+# An export still queued or running this long after it was asked for has lost its worker (killed,
+# restarted, out of memory): the longest one, a province's report as PDF, takes minutes.
+STALE_AFTER_HOURS = 2
+
+
+def exports_sweep(*, stale_after: dt.timedelta = dt.timedelta(hours=STALE_AFTER_HOURS)) -> tuple[int, int]:
+    """After a crash: exports whose worker died are marked failed (the user asks again), and
+    files that no job points at (written just before the worker died) are removed. Files younger
+    than `stale_after` are left alone: their job may be about to record them.
+    Returns (jobs marked failed, files removed)."""
+    from django.utils import timezone
+
+    from khcn.core.models import ExportJob
+
+    now = timezone.now()
+    cutoff = now - stale_after
+    unfinished = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+    failed = 0
+    for job in ExportJob.objects.filter(status__in=unfinished, created_at__lt=cutoff).iterator():
+        # Conditional, so a job that finishes at this very moment keeps its result.
+        failed += ExportJob.objects.filter(pk=job.pk, status__in=unfinished).update(
+            status=ExportJob.Status.FAILED,
+            message="Việc tạo tệp bị gián đoạn (máy chủ đã khởi động lại hoặc bị dừng); hãy yêu cầu lại.",
+            finished_at=now,
+        )
+    storage = ExportJob._meta.get_field("file").storage  # type: ignore[union-attr]
+    referenced = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    removed = 0
+    for name in _files_under(storage, "exports"):
+        if name not in referenced and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed += 1
+    return failed, removed
+
+
+def _files_under(storage: Any, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _files_under(storage, f"{folder}/{sub}")

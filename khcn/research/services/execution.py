@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from khcn.accounts import roles
 from khcn.accounts.models import User
 from khcn.accounts.permissions import has_role
+from khcn.core import faults
 from khcn.core.services import record_save
 from khcn.councils import selectors as council_selectors
 from khcn.councils import services as council_services
@@ -201,6 +202,7 @@ def contract_sign(
         )
     if task.pi is not None and not TaskMember.objects.filter(task=task, person=task.pi).exists():
         record_save(record=TaskMember(task=task, person=task.pi, role=TaskMember.Role.PI), by=by)
+    faults.point("research.contract_written")
     task.start, task.end = start, end
     record_save(record=task, by=by, reason=_("Ký hợp đồng số %(number)s") % {"number": number})
     task_transition(

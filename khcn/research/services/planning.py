@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from khcn.accounts import roles
 from khcn.accounts.models import User
 from khcn.accounts.permissions import has_role
+from khcn.core import faults
 from khcn.core.services import record_save
 from khcn.councils import selectors as council_selectors
 from khcn.councils import services as council_services
@@ -946,6 +947,7 @@ def task_transition(
     if to == TS.APPROVED:
         task.approval = document
     record_save(record=task, by=by, reason=reason or str(TS(to).label))
+    faults.point("research.task_saved")
     TaskEvent.objects.create(task=task, from_status=current, to_status=to, by=by, reason=reason, document=document)
     return task
 
