@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +19,7 @@ from khcn.research.models import (
     Contract,
     ContractAmendment,
     Disbursement,
+    Grade,
     ProgressReport,
     Proposal,
     ResultApplication,
@@ -469,3 +471,65 @@ class DisbursementRecordSerializer(serializers.Serializer):
 class ProgressReportReviewSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[ProgressReport.Status.ACCEPTED, ProgressReport.Status.RETURNED])
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Bắt buộc khi trả lại")
+
+
+class ProgressReportResubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="Nội dung đã bổ sung, giải trình")
+
+
+class AdjustmentDecideSerializer(serializers.Serializer):
+    """The decision on a request, and the decision document typed from the signed paper (as the
+    staff page's form, research.forms_execution.AdjustmentDecideForm): required to approve."""
+
+    to = serializers.ChoiceField(choices=[Adjustment.Status.APPROVED, Adjustment.Status.REJECTED])
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Bắt buộc khi không chấp thuận"
+    )
+    doc_issuer = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.active().filter(kind=Organisation.Kind.STATE_AGENCY),
+        required=False, allow_null=True, default=None, help_text="Cơ quan ban hành quyết định",
+    )  # fmt: skip
+    doc_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="Số, ký hiệu quyết định"
+    )
+    doc_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Ngày ban hành")
+    doc_signer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    doc_signer_position = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The same rule and messages as research.forms_execution.DocumentFields.clean.
+        errors: dict[str, str] = {}
+        if attrs["doc_number"].strip():
+            if not attrs.get("doc_date"):
+                errors["doc_date"] = _("Hãy nhập ngày ban hành văn bản.")
+            if not attrs.get("doc_issuer"):
+                errors["doc_issuer"] = _("Hãy chọn cơ quan ban hành.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class AcceptanceSubmitSerializer(serializers.Serializer):
+    """The acceptance dossier: the self-evaluation, the self-grade and the checklist of its parts
+    (research.services.acceptance_submit refuses an incomplete one, naming what is missing)."""
+
+    self_evaluation = serializers.CharField()
+    self_grade = serializers.ChoiceField(choices=Grade.choices)
+    has_final_report = serializers.BooleanField(default=False, help_text="Báo cáo tổng hợp, báo cáo tóm tắt")
+    has_products = serializers.BooleanField(default=False, help_text="Sản phẩm và tài liệu kèm theo")
+    has_self_evaluation_minutes = serializers.BooleanField(default=False, help_text="Biên bản tự đánh giá")
+    has_spending_report = serializers.BooleanField(default=False, help_text="Báo cáo sử dụng kinh phí")
+    submitted_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Chỉ cán bộ Sở ghi nhận bản giấy; tổ chức chủ trì nộp với ngày hôm nay.",
+    )  # fmt: skip
+
+
+class ResultRegisterSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60, help_text="Số giấy chứng nhận đăng ký")
+    registered_on = serializers.DateField(help_text="Ngày đăng ký")
+    deposit_place = serializers.CharField(max_length=300, help_text="Nơi lưu giữ")
+    national_system_id = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="", help_text="Mã trên hệ thống thông tin quốc gia"
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="Tóm tắt kết quả")

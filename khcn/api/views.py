@@ -21,6 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +33,7 @@ from khcn.api import serializers as s
 from khcn.api.permissions import IsStaffOrHost
 from khcn.directory.models import Organisation, Person
 from khcn.directory.selectors import organisation_list_visible_to
+from khcn.lib.paging import IdsFirstPaginator
 from khcn.public import search as public_search
 from khcn.public import selectors as public
 from khcn.registries.initiatives.models import Initiative
@@ -104,12 +106,20 @@ class TaskFilter(django_filters.FilterSet):
         fields = ("field", "form", "host", "area", "status", "plan_year")
 
 
+class IdsFirstPagination(PageNumberPagination):
+    """Pages by ids, then reads the page's rows (khcn/lib/paging.py): 10,000 published tasks are
+    not joined to their form, field, host and PI only to keep 50 of them."""
+
+    django_paginator_class = IdsFirstPaginator
+
+
 class TaskViewSet(PublicReadOnly):
     """Published S&T tasks."""
 
     model = Task
     serializer_class = s.PublicTaskSerializer
     filterset_class = TaskFilter
+    pagination_class = IdsFirstPagination
 
     def public_queryset(self) -> Any:
         return public.task_list_public()
@@ -273,6 +283,7 @@ TS = Task.Status
 EXECUTION = (TS.IN_PROGRESS, TS.SUSPENDED, TS.AWAITING_ACCEPTANCE, TS.ACCEPTED, TS.FAILED, TS.TERMINATED, TS.COMPLETED)
 SCIENCE = (roles.SCIENCE_OFFICER,)
 MONEY = (roles.FINANCE_OFFICER, roles.SCIENCE_OFFICER)
+LEADERS = (roles.SCIENCE_OFFICER, roles.DEPARTMENT_LEADER)
 
 T = TypeVar("T")
 
@@ -395,17 +406,19 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         }
         return Response(s.ExecutionTaskDetailSerializer(bundle).data)
 
+    # Every action takes **kwargs: the router's format-suffix twin (timeline.json) passes `format`,
+    # and an action without it answered 500.
     @extend_schema(responses=s.TimelineEntrySerializer(many=True))
     # The whole timeline, not a page of it, and no list filters (the schema said both; schemathesis saw).
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def timeline(self, request: Request, pk: str) -> Response:
+    def timeline(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """Everything that happened to the task, oldest first (the task page's timeline)."""
         task = self.get_object()
         return Response(s.TimelineEntrySerializer(research_selectors.task_timeline(task), many=True).data)
 
     @extend_schema(request=s.ProgressReportSubmitSerializer, responses={201: s.ProgressReportSerializer})
     @action(detail=True, methods=["post"], url_path="progress-reports")
-    def progress_report_submit(self, request: Request, pk: str) -> Response:
+    def progress_report_submit(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """A progress report for a period (the host of the task, or a science officer for a paper one)."""
         task = self.get_object()
         serializer = s.ProgressReportSubmitSerializer(data=request.data)
@@ -423,13 +436,11 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         parameters=[OpenApiParameter("report_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["post"], url_path=r"progress-reports/(?P<report_pk>[^/.]+)/review")
-    def progress_report_review(self, request: Request, pk: str, report_pk: str) -> Response:
+    def progress_report_review(self, request: Request, pk: str, report_pk: str, **kwargs: Any) -> Response:
         """Staff (science officer): accept a progress report, or return it with the reason."""
         task = self.get_object()
         _require_staff(request.user, SCIENCE)
-        report = ProgressReport.objects.active().filter(task=task, pk=_pk(report_pk)).first()
-        if report is None:
-            raise NotFound(_("Không tìm thấy báo cáo."))
+        report = self._report(task, report_pk)
         serializer = s.ProgressReportReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -445,7 +456,7 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.AdjustmentRequestSerializer, responses={201: s.AdjustmentSerializer})
     @action(detail=True, methods=["post"], url_path="adjustments")
-    def adjustment_request(self, request: Request, pk: str) -> Response:
+    def adjustment_request(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """A request to adjust or extend the task, checked against the rule records."""
         task = self.get_object()
         serializer = s.AdjustmentRequestSerializer(data=request.data)
@@ -459,7 +470,7 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.ResultApplicationRecordSerializer, responses={201: s.ResultApplicationSerializer})
     @action(detail=True, methods=["post"], url_path="applications")
-    def application_record(self, request: Request, pk: str) -> Response:
+    def application_record(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """Where the task's results are applied (after acceptance), by the host or staff."""
         task = self.get_object()
         serializer = s.ResultApplicationRecordSerializer(
@@ -474,7 +485,7 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.DisbursementRecordSerializer, responses={201: s.DisbursementSerializer})
     @action(detail=True, methods=["post"], url_path="disbursements")
-    def disbursement_record(self, request: Request, pk: str) -> Response:
+    def disbursement_record(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """Staff (finance or science officer): money paid out, within the allocation and the tranche's
         condition."""
         task = self.get_object()
@@ -488,3 +499,129 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             lambda: research_services.disbursement_record(task=task, by=request.user, **data)  # type: ignore[arg-type]
         )
         return Response(s.DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ProgressReportResubmitSerializer,
+        responses=s.ProgressReportSerializer,
+        parameters=[OpenApiParameter("report_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"progress-reports/(?P<report_pk>[^/.]+)/resubmit")
+    def progress_report_resubmit(self, request: Request, pk: str, report_pk: str, **kwargs: Any) -> Response:
+        """A returned report handed in again, with what was supplemented (the host of the task, or a
+        science officer for it), as on the host's page."""
+        task = self.get_object()
+        report = self._report(task, report_pk)
+        serializer = s.ProgressReportResubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = serializer.validated_data["note"]
+        report = _through_service(
+            lambda: research_services.progress_report_transition(
+                report=report,
+                to=ProgressReport.Status.SUBMITTED,
+                note=note,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        )
+        return Response(s.ProgressReportSerializer(report).data)
+
+    @extend_schema(
+        request=None,
+        responses=s.AdjustmentSerializer,
+        parameters=[OpenApiParameter("adjustment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"adjustments/(?P<adjustment_pk>[^/.]+)/withdraw")
+    def adjustment_withdraw(self, request: Request, pk: str, adjustment_pk: str, **kwargs: Any) -> Response:
+        """Withdraw a request still waiting for the decision (the host of the task, or a science
+        officer), as on the host's page."""
+        task = self.get_object()
+        adjustment = self._adjustment(task, adjustment_pk)
+        adjustment = _through_service(
+            lambda: research_services.adjustment_transition(
+                adjustment=adjustment,
+                to=Adjustment.Status.WITHDRAWN,
+                reason=_("Rút đề nghị"),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        )
+        return Response(s.AdjustmentSerializer(adjustment).data)
+
+    @extend_schema(
+        request=s.AdjustmentDecideSerializer,
+        responses=s.AdjustmentSerializer,
+        parameters=[OpenApiParameter("adjustment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"adjustments/(?P<adjustment_pk>[^/.]+)/decide")
+    def adjustment_decide(self, request: Request, pk: str, adjustment_pk: str, **kwargs: Any) -> Response:
+        """Staff (science officer, department leader): approve a request with the decision (an
+        extension moves the task's end), or refuse it with the reason."""
+        task = self.get_object()
+        _require_staff(request.user, LEADERS)
+        adjustment = self._adjustment(task, adjustment_pk)
+        serializer = s.AdjustmentDecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user: Any = request.user
+
+        def decide() -> Adjustment:
+            # The decision document is recorded in the same transaction as the decision, as on the
+            # staff page (research.views_execution._adjust_decide).
+            decision = None
+            if data["doc_number"].strip():
+                decision = research_services.document_record(
+                    issuer=data["doc_issuer"],
+                    number=data["doc_number"],
+                    date=data["doc_date"],
+                    signer=data["doc_signer"],
+                    signer_position=data["doc_signer_position"],
+                    subject=_("%(k)s nhiệm vụ %(c)s") % {"k": adjustment.get_kind_display(), "c": task.code},
+                    by=user,
+                )
+            return research_services.adjustment_transition(
+                adjustment=adjustment, to=data["to"], reason=data["reason"], decision=decision, by=user
+            )
+
+        adjustment = _through_service(decide)
+        return Response(s.AdjustmentSerializer(adjustment).data)
+
+    @extend_schema(request=s.AcceptanceSubmitSerializer, responses={201: s.AcceptanceSerializer})
+    @action(detail=True, methods=["post"], url_path="acceptance")
+    def acceptance_submit(self, request: Request, pk: str, **kwargs: Any) -> Response:
+        """The acceptance dossier with the self-evaluation and the checklist of its parts (the host of
+        the task, or a science officer for a paper dossier); the task then awaits acceptance."""
+        task = self.get_object()
+        serializer = s.AcceptanceSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        _staff_only_dates(request, data, "submitted_on")
+        acceptance = _through_service(
+            lambda: research_services.acceptance_submit(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ResultRegisterSerializer, responses={201: s.ResultRegistrationSerializer})
+    @action(detail=True, methods=["post"], url_path="result-registration")
+    def result_register(self, request: Request, pk: str, **kwargs: Any) -> Response:
+        """Register and deposit the results once they are recognised (the host of the task, or a
+        science officer), once per task."""
+        task = self.get_object()
+        serializer = s.ResultRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        registration = _through_service(
+            lambda: research_services.result_register(task=task, by=request.user, **data)  # type: ignore[arg-type]
+        )
+        return Response(s.ResultRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _report(task: Task, report_pk: str) -> ProgressReport:
+        report = ProgressReport.objects.active().filter(task=task, pk=_pk(report_pk)).first()
+        if report is None:
+            raise NotFound(_("Không tìm thấy báo cáo."))
+        return report
+
+    @staticmethod
+    def _adjustment(task: Task, adjustment_pk: str) -> Adjustment:
+        adjustment = Adjustment.objects.active().filter(task=task, pk=_pk(adjustment_pk)).first()
+        if adjustment is None:
+            raise NotFound(_("Không tìm thấy đề nghị điều chỉnh."))
+        return adjustment

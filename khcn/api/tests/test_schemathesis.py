@@ -1,8 +1,9 @@
 """Every operation of /api/schema/ run with generated data (schemathesis), in process over WSGI.
 
 Issue 8: "CI runs schemathesis against the schema and fails on server errors or responses that break
-the schema". Each operation is one pytest test, run twice: anonymous, and with a science officer's
-token. The checks: no 5xx, every status code is documented, every body matches its schema, every
+the schema". Each operation is one pytest test, run anonymous and with a science officer's token;
+the operations a host organisation uses (its proposals, its tasks under contract and their actions)
+run a third time with the token of a user of the task's host organisation. The checks: no 5xx, every status code is documented, every body matches its schema, every
 content type is the documented one. Examples are few and derandomized so that the run is bounded
 (well under two minutes on two CPUs) and repeatable; a failure prints a curl line to reproduce it.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -28,7 +30,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from khcn.accounts import roles
 from khcn.research import services
+from khcn.research.models import Adjustment, ProgressReport
+from khcn.testing import make_user
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
@@ -65,14 +70,17 @@ def _keep_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def records(world: Any, host_user: Any, science_officer: Any) -> Iterator[None]:
-    """The public world, a proposal, and a task under contract with a tranche paid and a report."""
+def records(world: Any, science_officer: Any) -> Iterator[SimpleNamespace]:
+    """The public world; a task under contract with a tranche paid, a report waiting for review, a
+    returned one and an adjustment request waiting for the decision; a user of its host organisation
+    and a proposal of that organisation."""
     from khcn.research.tests.builders import Builder
     from khcn.research.tests.test_execution_flow import approved_task, sign
 
     build = Builder(science_officer)
-    proposal = build.proposal(build.call(), by=host_user)
     task = sign(build, approved_task(build))
+    host = make_user("chu_tri_schemathesis", roles.HOST_USER, organisation=task.host)
+    proposal = build.proposal(build.call(), by=host)
     services.disbursement_record(
         task=task,
         tranche=task.contract.tranches.get(number=1),  # type: ignore[attr-defined]
@@ -87,6 +95,19 @@ def records(world: Any, host_user: Any, science_officer: Any) -> Iterator[None]:
         work_done="Khảo sát xong 3 xã.",
         by=science_officer,
     )
+    returned = services.progress_report_submit(
+        task=task,
+        period_start=dt.date(2024, 9, 1),
+        period_end=dt.date(2025, 2, 28),
+        work_done="Thí nghiệm vụ 1.",
+        by=host,
+    )
+    services.progress_report_transition(
+        report=returned, to=ProgressReport.Status.RETURNED, note="Thiếu số liệu", by=science_officer
+    )
+    adjustment = services.adjustment_request(
+        task=task, kind=Adjustment.Kind.CONTENT, description="Đổi địa điểm thí nghiệm.", by=host
+    )
     KNOWN_IDS.update(
         {
             "/api/v1/tasks/{id}/:id": world.task.pk,
@@ -98,12 +119,15 @@ def records(world: Any, host_user: Any, science_officer: Any) -> Iterator[None]:
             "/api/v1/articles/{id}/:id": world.article.pk,
             "/api/v1/proposals/{id}/:id": proposal.pk,
             "/api/v1/my-tasks/{id}/progress-reports/{report_pk}/review/:report_pk": report.pk,
+            "/api/v1/my-tasks/{id}/progress-reports/{report_pk}/resubmit/:report_pk": returned.pk,
+            "/api/v1/my-tasks/{id}/adjustments/{adjustment_pk}/withdraw/:adjustment_pk": adjustment.pk,
+            "/api/v1/my-tasks/{id}/adjustments/{adjustment_pk}/decide/:adjustment_pk": adjustment.pk,
         }
     )
     for path in schema.raw_schema["paths"]:
         if path.startswith("/api/v1/my-tasks/{id}/"):
             KNOWN_IDS[f"{path}:id"] = task.pk
-    yield
+    yield SimpleNamespace(host=host)
     KNOWN_IDS.clear()
 
 
@@ -126,12 +150,23 @@ def _call(case: Any, headers: dict[str, str] | None = None) -> None:
 
 @schema.parametrize()
 @FUZZ
-def test_anonymous(case: Any, records: None) -> None:
+def test_anonymous(case: Any, records: SimpleNamespace) -> None:
     _call(case)
 
 
 @schema.parametrize()
 @FUZZ
-def test_science_officer(case: Any, records: None, science_officer: Any) -> None:
+def test_science_officer(case: Any, records: SimpleNamespace, science_officer: Any) -> None:
     token, _ = Token.objects.get_or_create(user=science_officer)
+    _call(case, {"Authorization": f"Token {token.key}"})
+
+
+# What a host organisation's user calls: the public reads are the anonymous run's.
+HOST_OPERATIONS = schema.include(path_regex=r"^/api/v1/(proposals|my-tasks)/")
+
+
+@HOST_OPERATIONS.parametrize()
+@FUZZ
+def test_host_user(case: Any, records: SimpleNamespace) -> None:
+    token, _ = Token.objects.get_or_create(user=records.host)
     _call(case, {"Authorization": f"Token {token.key}"})
