@@ -205,6 +205,8 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files in one request: a report carries at most 10 (research.forms_host.MAX_FILES); Django allows 100.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Email: console on a development machine, SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(

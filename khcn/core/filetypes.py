@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -112,7 +114,19 @@ def sha256_of(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+# Characters that make a name display as something else: controls (NUL included) and the
+# bidirectional marks and overrides ("hoadon\u202efdp.exe" shows as "hoadonexe.pdf").
+_UNSAFE_NAME_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def safe_display_name(name: str) -> str:
-    # Only the last path component is kept for display; storage names are random anyway.
-    base = os.path.basename(name.replace("\\", "/")).strip() or "tep"
-    return base[:255]
+    """The name to show and to put in Content-Disposition: the last path component, no control or
+    direction characters, at most 255 characters with the extension kept. Storage names are random."""
+    cleaned = _UNSAFE_NAME_CHARS.sub("", unicodedata.normalize("NFC", name or ""))
+    base = os.path.basename(cleaned.replace("\\", "/")).strip().strip(".").strip()
+    if not base:
+        return "tep"
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        base = stem[: 254 - len(ext)] + dot + ext if dot and len(ext) <= 16 else base[:255]
+    return base

@@ -16,7 +16,9 @@ import csv
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -34,13 +36,30 @@ XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
 
-# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
-FORMULA_PREFIXES = frozenset("=+-@\t\r")
+# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection); NUL
+# too, since a reader that drops it would see the formula behind it (ASVS 1.2.10).
+FORMULA_PREFIXES = frozenset("=+-@\t\r\x00")
 # The escape is one apostrophe; an apostrophe already in front of a dangerous character, or of
 # another apostrophe, is escaped too, so that unescape(escape(v)) == v for every text.
 _ESCAPABLE_AFTER_QUOTE = FORMULA_PREFIXES | {"'"}
 
 MONEY_MAX = 10**15  # one million billion đồng: anything larger is a typing slip, not a budget
+
+# Limits on what a file may make the reader do (ASVS 5.2.3), whatever its size on disk.
+# Rows: the Excel row number of the last row read; a year file of verifications is 100,000.
+MAX_ROWS = 300_000
+# XLSX is a zip: its parts may unpack to at most this much in all, and at most RATIO times the
+# upload (real workbooks unpack 5 to 20 times; a zip bomb a thousand times).
+XLSX_MAX_UNZIPPED = 512 << 20
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FLOOR = 20 << 20  # small files may unpack further than RATIO times (headers, styles)
+XLSX_MAX_ENTRIES = 1_000
+# calamine holds the first sheet as one dense grid from its first to its last filled cell: a single
+# cell at XFD1048576 asks for 17 billion cells and aborts the process. A sheet may span at most
+# this many cells (26 columns by MAX_ROWS rows, about 250 MB in calamine).
+XLSX_MAX_CELLS = 26 * MAX_ROWS
+# Rows read to decide whether the text is in a legacy Vietnamese encoding.
+LEGACY_SAMPLE_ROWS = 200
 
 Cell = Any
 Label = str | Promise  # a plain or a lazily translated string
@@ -482,33 +501,161 @@ def key_part(value: Any) -> Any:
 # --- Reading -----------------------------------------------------------------------------------
 
 
+_BROKEN_XLSX = "Tệp Excel bị hỏng hoặc không đọc được. Hãy mở lại bằng Excel và lưu thành .xlsx."
+
+
+def _broken_xlsx() -> TabularError:
+    return TabularError(_(_BROKEN_XLSX))
+
+
 def _kind_of(data: bytes, file_name: str) -> str:
     name = file_name.lower()
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            raise TabularError(
-                _("Tệp Excel bị hỏng hoặc không đọc được. Hãy mở lại bằng Excel và lưu thành .xlsx.")
-            ) from None
-        if "xl/workbook.xml" not in names:
-            raise TabularError(_("Tệp này không phải bảng tính Excel (.xlsx). Chỉ nhận tệp .xlsx hoặc .csv."))
+        _check_xlsx(data)
         return XLSX
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise TabularError(
             _("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ. Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
         )
     if name.endswith(".xlsx"):
-        raise TabularError(_("Tệp Excel bị hỏng hoặc không đọc được. Hãy mở lại bằng Excel và lưu thành .xlsx."))
+        raise _broken_xlsx()
     if not (name.endswith(".csv") or name.endswith(".txt")):
         raise TabularError(_("Kiểu tệp không được hỗ trợ. Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:4096]):
         raise TabularError(_("Tệp CSV đang ở bảng mã UTF-16. Hãy lưu lại bằng “CSV UTF-8 (Comma delimited)”."))
-    if b"\x00" in data[:4096]:
-        raise TabularError(_("Tệp này không phải tệp CSV dạng văn bản. Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        if b"\x00" in data[:4096] and not _mostly_text(data[:4096]):
+            raise TabularError(
+                _("Tệp này không phải tệp CSV dạng văn bản. Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+            )
+        raise TabularError(
+            _("Tệp CSV có ký tự NUL (mã 0) ở dòng %(line)d: tệp bị hỏng hoặc không phải văn bản.") % {"line": line}
+        )
     return CSV
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    # UTF-16 without a byte-order mark: text where every other byte is NUL.
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (
+        odd.count(0) > 0.4 * len(odd)
+        and even.count(0) < 0.1 * len(even)
+        or (even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd))
+    )
+
+
+def _mostly_text(sample: bytes) -> bool:
+    control = sum(1 for byte in sample if byte < 0x20 and byte not in (9, 10, 13))
+    return control <= 0.01 * len(sample)
+
+
+# A cell reference that may lie far out: a column of two letters or more (AA…), or a row from
+# 300000 (six digits from 3, or seven digits). One pass with a literal start ('r="'), which also
+# finds the attribute after a tab or a line break; a far column only means the exact scan runs.
+_FAR_REF = re.compile(rb'r="(?:([A-Z]{2})|[A-Z]{0,3}(?:[3-9]\d{5}|\d{7}))')
+_CELL_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,7})"')
+# Parts a workbook needs that hold no cells; any other part is scanned as if it were a sheet.
+_NOT_SHEETS = re.compile(r"^(?:docProps/.*|xl/theme/.*|xl/styles\.xml|\[Content_Types\]\.xml|.*\.rels)$")
+
+
+def _check_xlsx(data: bytes) -> None:
+    """Refuse a workbook that would make the reader unpack or allocate without bound (ASVS 5.2.3).
+
+    Sizes are read from the zip directory (calamine's zip reader refuses a part that unpacks to more
+    than its declared size, so a lying directory only breaks the file). The sheets are then scanned
+    for cells placed far out, which calamine would turn into a huge dense grid."""
+    # The entry count from the end record, before zipfile reads thousands of directory entries.
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end >= 0 and len(data) >= end + 12 and struct.unpack_from("<H", data, end + 10)[0] > XLSX_MAX_ENTRIES:
+        raise TabularError(
+            _("Tệp Excel có quá nhiều thành phần (%(n)d, tối đa %(max)d): không phải bảng tính thông thường.")
+            % {"n": struct.unpack_from("<H", data, end + 10)[0], "max": XLSX_MAX_ENTRIES}
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _broken_xlsx() from None
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" not in names:
+            raise TabularError(_("Tệp này không phải bảng tính Excel (.xlsx). Chỉ nhận tệp .xlsx hoặc .csv."))
+        if len(infos) > XLSX_MAX_ENTRIES or len(names) != len(infos):
+            raise TabularError(
+                _("Tệp Excel có quá nhiều thành phần (%(n)d, tối đa %(max)d): không phải bảng tính thông thường.")
+                % {"n": len(infos), "max": XLSX_MAX_ENTRIES}
+            )
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > XLSX_MAX_UNZIPPED or (
+            unpacked > XLSX_RATIO_FLOOR and unpacked > XLSX_MAX_RATIO * max(len(data), 1)
+        ):
+            raise TabularError(
+                _(
+                    "Tệp Excel giải nén ra %(size)s MB (gấp %(ratio)d lần tệp tải lên): quá lớn, có thể là "
+                    "tệp nén độc hại. Hãy lưu lại bảng tính chỉ với dữ liệu cần nhập."
+                )
+                % {"size": group_thousands(unpacked // 1_048_576), "ratio": unpacked // max(len(data), 1)}
+            )
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise TabularError(_("Tệp Excel có mật khẩu. Hãy bỏ mật khẩu rồi nhập lại."))
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise _broken_xlsx()
+        for info in infos:
+            if info.is_dir() or not info.filename.endswith(".xml"):
+                continue
+            try:
+                part = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+                raise _broken_xlsx() from None
+            if _NOT_SHEETS.match(info.filename) and b"<sheetData" not in part:
+                continue
+            _check_part(part)
+
+
+def _check_part(part: bytes) -> None:
+    # OOXML writes a NUL as "_x0000_", which calamine unescapes; databases refuse NUL in text.
+    if b"_x0000_" in part:
+        raise TabularError(_("Tệp Excel có ký tự NUL (mã 0) trong một ô: tệp bị hỏng hoặc được tạo bất thường."))
+    if b"<sheetData" not in part:
+        return
+    far = _FAR_REF.search(part)
+    if far is None:
+        return  # at most 26 columns by fewer than MAX_ROWS rows
+    if far.group(1) is None:
+        raise TabularError(
+            _("Bảng tính có dữ liệu ở dòng quá xa (từ dòng %(max)s trở đi); mỗi lần nhập tối đa %(max)s dòng.")
+            % {"max": group_thousands(MAX_ROWS)}
+        )
+    # Something lies far out (or only looks like it): measure the sheet exactly.
+    rows: list[int] = [int(r) for r in _ROW_REF.findall(part)]
+    columns: list[int] = []
+    for letters, digits in _CELL_REF.findall(part):
+        rows.append(int(digits))
+        number = 0
+        for letter in letters:
+            number = number * 26 + letter - 64
+        columns.append(number)
+    if rows and max(rows) >= MAX_ROWS:
+        raise TabularError(
+            _("Bảng tính có dữ liệu ở dòng quá xa (dòng %(row)s); mỗi lần nhập tối đa %(max)s dòng.")
+            % {"row": group_thousands(max(rows)), "max": group_thousands(MAX_ROWS)}
+        )
+    width = (max(columns) - min(columns) + 1) if columns else 1
+    height = (max(rows) - min(rows) + 1) if rows else 1
+    if width * height > XLSX_MAX_CELLS:
+        raise TabularError(
+            _(
+                "Bảng tính trải quá rộng (%(width)s cột × %(height)s dòng); hãy xoá các ô thừa ở xa vùng dữ liệu "
+                "rồi lưu lại."
+            )
+            % {"width": group_thousands(width), "height": group_thousands(height)}
+        )
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
@@ -519,9 +666,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except Exception:  # calamine raises its own error types for every kind of broken file
-        raise TabularError(
-            _("Tệp Excel bị hỏng hoặc không đọc được. Hãy mở lại bằng Excel và lưu thành .xlsx.")
-        ) from None
+        raise _broken_xlsx() from None
     # calamine yields rows from the top of the sheet, so the index is Excel's row number.
     number = 0
     while True:
@@ -530,15 +675,15 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         except StopIteration:
             return
         except Exception:
-            raise TabularError(
-                _("Tệp Excel bị hỏng hoặc không đọc được. Hãy mở lại bằng Excel và lưu thành .xlsx.")
-            ) from None
+            raise _broken_xlsx() from None
         number += 1
         yield number, list(row)
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="strict", newline="")
+    reader: Any = None
+    number = 0
     try:
         first_line = text.readline()
         text.seek(0)
@@ -549,17 +694,98 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         for number, row in enumerate(reader, start=1):
             yield number, list(row)
     except UnicodeDecodeError:
+        # TCVN3 and VNI files saved as "CSV (Comma delimited)" are Windows-1252 bytes.
+        legacy = legacy_encoding(data[:65536].decode("cp1252", errors="replace"))
         raise TabularError(
-            _("Tệp CSV không ở bảng mã UTF-8. Trong Excel, chọn Lưu thành “CSV UTF-8 (Comma delimited)” rồi nhập lại.")
+            legacy
+            or _(
+                "Tệp CSV không ở bảng mã UTF-8. Trong Excel, chọn Lưu thành “CSV UTF-8 (Comma delimited)” rồi nhập lại."
+            )
         ) from None
     except csv.Error as exc:
-        raise TabularError(_("Tệp CSV bị lỗi định dạng: %(error)s") % {"error": exc}) from None
+        # csv's messages are English and name its internals: say what the user can fix.
+        line = getattr(reader, "line_num", 0) or number + 1
+        if "field larger than field limit" in str(exc):
+            message = _("Dòng %(row)d có một ô dài quá %(max)s ký tự.") % {
+                "row": line,
+                "max": group_thousands(csv.field_size_limit()),
+            }
+        else:
+            message = _(
+                "Tệp CSV bị lỗi định dạng ở dòng %(row)d (dấu ngoặc kép không khớp hoặc ký tự lạ). "
+                "Hãy mở bằng Excel và lưu lại bằng “CSV UTF-8 (Comma delimited)”."
+            ) % {"row": line}
+        raise TabularError(message) from None
 
 
 def read_rows(data: bytes, file_name: str) -> Iterator[tuple[int, list[Cell]]]:
     """(Excel row number, cells) for each row of the first sheet, read lazily."""
     kind = _kind_of(data, file_name)
-    return _xlsx_rows(data) if kind == XLSX else _csv_rows(data)
+    rows = _xlsx_rows(data) if kind == XLSX else _csv_rows(data)
+    return _guarded(rows)
+
+
+def _guarded(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows, refused if the text is in a legacy encoding or the file goes past MAX_ROWS."""
+    head: list[tuple[int, list[Cell]]] = []
+    for item in rows:
+        head.append(item)
+        if len(head) >= LEGACY_SAMPLE_ROWS:
+            break
+    # 64,000 characters are plenty to tell an encoding, and keep a huge cell from costing time.
+    sample = " ".join(cell[:2000] for _n, cells in head for cell in cells if isinstance(cell, str))[:64_000]
+    legacy = legacy_encoding(sample)
+    if legacy:
+        raise TabularError(legacy)
+    yield from head
+    for number, cells in rows:
+        if number > MAX_ROWS:
+            raise TabularError(
+                _("Tệp có quá nhiều dòng: mỗi lần nhập tối đa %(max)s dòng. Hãy chia thành nhiều tệp.")
+                % {"max": group_thousands(MAX_ROWS)}
+            )
+        yield number, cells
+
+
+# --- Legacy Vietnamese encodings ---------------------------------------------------------------
+
+# Text typed with the TCVN3 (ABC, ".VnTime") or VNI fonts is stored as Western (Windows-1252)
+# letters: "Việt Nam" is "ViÖt Nam" in TCVN3 and "Vieät Nam" in VNI. It reads as UTF-8 without
+# error, so without this check it would be imported as garbage.
+# Letters only Unicode Vietnamese has (Windows-1252 has none of them): ạ…ỹ, ă, đ, ĩ, ũ, ơ, ư.
+_VIETNAMESE_ONLY = re.compile("[\u1ea0-\u1ef9\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0]")
+# Windows-1252 characters that TCVN3 or VNI text is full of and Vietnamese in Unicode never uses.
+_LEGACY_SIGNS = re.compile("[äåæçëîïñöøûüÄÅÆÇËÎÏÑÖØÛÜ¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾×ÐÞßð÷þ]")
+# VNI: a vowel followed by the character that carries its mark ("Vieät", "hoïc", "Nguyeãn").
+_VNI_MARKS = re.compile("[aeiouyAEIOUYôöÔÖ][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]")
+_TCVN3_ONLY = re.compile("[¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾×Þ÷þ]")
+_LEGACY_WORD = re.compile(r"\S*[äåæçëîïñöøûüÄÅÆÇËÎÏÑÖØÛÜ¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾×ÐÞßð÷þ]\S*")
+
+
+def legacy_encoding(text: str) -> str:
+    """A Vietnamese message if `text` looks typed in TCVN3 (ABC) or VNI rather than Unicode, else "".
+
+    The signs: characters those encodings are full of and Vietnamese in Unicode never uses
+    outnumber, two to one, the letters only Unicode Vietnamese has, and the text is mostly
+    ASCII letters (which rules out binary files). A few foreign names ("Müller") are not enough.
+    """
+    signs = len(_LEGACY_SIGNS.findall(text))
+    if signs < 5:
+        return ""
+    if signs <= 2 * len(_VIETNAMESE_ONLY.findall(text)):
+        return ""
+    letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if letters < 0.5 * sum(1 for ch in text if not ch.isspace()):
+        return ""
+    tcvn3 = len(_TCVN3_ONLY.findall(text))
+    vni = len(_VNI_MARKS.findall(text))
+    name = "TCVN3 (ABC)" if tcvn3 >= vni else "VNI"
+    example = _LEGACY_WORD.search(text)
+    word = example.group(0)[:40] if example else ""
+    return _(
+        "Tệp có vẻ dùng bảng mã %(name)s (ví dụ “%(word)s”), không phải Unicode. Hãy chuyển sang Unicode "
+        "(UTF-8), chẳng hạn bằng công cụ chuyển mã của Unikey, rồi nhập lại."
+    ) % {"name": name, "word": word}
 
 
 # --- Validating --------------------------------------------------------------------------------
@@ -753,7 +979,8 @@ def _check_keys(dataset: Dataset, result: Validation) -> None:
 
 
 def _xlsx_text(value: str) -> str:
-    return _ILLEGAL_XLSX_CHARS.sub("", escape_formula(value))
+    # Strip first: "\x00=cmd" escaped and then stripped would leave a live "=cmd".
+    return escape_formula(_ILLEGAL_XLSX_CHARS.sub("", value))
 
 
 def write_xlsx(
