@@ -84,9 +84,12 @@ INSTALLED_APPS = [
     "khcn.public",
     "khcn.api",
     "khcn.portal",
+    "khcn.audit",
 ]
 
 MIDDLEWARE = [
+    # First, so its request id and duration cover everything below it.
+    "khcn.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After authentication, so a refusal (403) is logged with who was refused.
+    "khcn.audit.middleware.DeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -292,14 +297,30 @@ if not DEBUG and not LOCAL_DEMO:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# KHCN_LOG_FORMAT=json in production: one JSON object per line (UTC, request id, user id) for the
+# log shipper; the plain default is for people reading a terminal.
+LOG_FORMAT = os.environ.get("KHCN_LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "khcn.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "khcn.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The security audit log (khcn.audit) keeps rows this many days; below 365 is refused (G10).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 
 UNFOLD = {
     "SITE_TITLE": _("KHCN – Sở Khoa học và Công nghệ"),

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from khcn.core import health
+
 urlpatterns = [
+    # For the load balancer and monitoring: no login, nothing sensitive (khcn/core/health.py).
+    path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("tep/", include("khcn.core.urls")),

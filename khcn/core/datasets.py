@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from khcn.audit import services as audit
 from khcn.core import bulk, faults
 from khcn.core.filetypes import safe_display_name
 from khcn.core.models import ImportBatch
@@ -126,6 +127,14 @@ class ImportResult:
 
 def run_import(dataset_name: str, file_name: str, data: bytes, user: Any = None, dry_run: bool = False) -> ImportResult:
     """Import a whole file or nothing; record the run as an ImportBatch whatever the outcome."""
+    result = _run_import(dataset_name, file_name, data, user=user, dry_run=dry_run)
+    # Audited once the import's transaction is over: the audit log's lock is then never held
+    # through a long write, which would make every login wait for the import.
+    audit.import_recorded(result.batch)
+    return result
+
+
+def _run_import(dataset_name: str, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> ImportResult:
     dataset = get(dataset_name)
     file_name = safe_display_name(file_name or "tep")
     user = user if getattr(user, "is_authenticated", False) else None
@@ -193,6 +202,7 @@ def record_rejected(
         errors=[error.as_dict()],
         created_by=user,
     )
+    audit.import_recorded(batch)
     return ImportResult(dataset.name, batch.file_name, batch, dry_run=False, errors=[error])
 
 
@@ -821,7 +831,18 @@ def run_export(dataset_name: str, queryset: Any = None, fmt: str = tabular.XLSX)
     related = [c.field for c in dataset.columns if isinstance(c, tabular.Lookup)]
     if related:
         queryset = queryset.select_related(*related)
-    return tabular.export(dataset, queryset.iterator(chunk_size=2000), fmt)
+    rows = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal rows
+        for obj in queryset.iterator(chunk_size=2000):
+            rows += 1
+            yield obj
+
+    data = tabular.export(dataset, counted(), fmt)
+    # Who asked comes from the request being served (the back office), or nobody (export_data).
+    audit.export_recorded(dataset=dataset.name, rows=rows, fmt=fmt)
+    return data
 
 
 def error_report(batch: ImportBatch) -> bytes:

@@ -59,6 +59,12 @@ def run_export(*, job_id: int) -> str:
     job.message = ""
     job.finished_at = timezone.now()
     job.save()
+    from khcn.audit import services as audit
+
+    # Recorded when the file exists, for the user who asked (the worker has no request).
+    audit.export_recorded(
+        dataset=job.name, rows=None, fmt=content_type, actor=job.requested_by, obj=job, size=len(content)
+    )
     return job.status
 
 

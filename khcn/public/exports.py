@@ -16,6 +16,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from khcn.audit import services as audit
+from khcn.core.logs import current_request
 from khcn.lib import tabular
 from khcn.public import selectors
 from khcn.public.search import certificate_holder_name
@@ -166,7 +168,17 @@ TABLES: dict[str, Table] = {t.name: t for t in (TASKS, ORGANISATIONS, PEOPLE, CE
 
 def csv_response(table: Table, queryset: Any = None) -> HttpResponse:
     qs = table.queryset() if queryset is None else queryset
-    data = tabular.write_csv([str(c.label) for c in table.columns], table.rows(qs.iterator(chunk_size=2000)))
+    sent = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal sent
+        for row in table.rows(qs.iterator(chunk_size=2000)):
+            sent += 1
+            yield row
+
+    data = tabular.write_csv([str(c.label) for c in table.columns], counted())
+    # Public data, but it names people (those who agreed to publication): log what left.
+    audit.export_recorded(dataset=f"public.{table.name}", rows=sent, fmt="csv")
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     return response
@@ -176,14 +188,26 @@ def json_response(table: Table, queryset: Any = None) -> StreamingHttpResponse:
     """A JSON array of objects keyed by the dictionary's column keys, streamed."""
     qs = table.queryset() if queryset is None else queryset
     keys = [c.key for c in table.columns]
+    # The stream is read after the view has returned: keep the request for the audit row.
+    request = current_request()
 
     def chunks() -> Iterator[str]:
-        yield "["
-        for n, row in enumerate(table.rows(qs.iterator(chunk_size=2000))):
-            yield ("," if n else "") + json.dumps(
-                dict(zip(keys, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False
+        sent = 0
+        complete = False
+        try:
+            yield "["
+            for n, row in enumerate(table.rows(qs.iterator(chunk_size=2000))):
+                yield ("," if n else "") + json.dumps(
+                    dict(zip(keys, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False
+                )
+                sent = n + 1
+            yield "]"
+            complete = True
+        finally:
+            # Also when the client hangs up part way: the rows sent so far have left.
+            audit.export_recorded(
+                dataset=f"public.{table.name}", rows=sent, fmt="json", request=request, complete=complete
             )
-        yield "]"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.json"'
