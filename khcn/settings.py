@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "khcn.core",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     # First, so its request id and duration cover everything below it.
     "khcn.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp; see the CSP block below).
+    "khcn.accounts.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +104,9 @@ MIDDLEWARE = [
     # After authentication, so a refusal (403) is logged with who was refused.
     "khcn.audit.middleware.DeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so an ended session can say why; staff idle/absolute limits, no-store.
+    "khcn.accounts.middleware.StaffSessionMiddleware",
+    "khcn.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "khcn.portal.context_processors.site",
+                "khcn.accounts.context_processors.csp_nonce",
             ],
         },
     },
@@ -152,11 +159,30 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# --- Password policy (security.md §1.2, §7) -------------------------------------------------
+# The Vietnamese rules (TCVN 14423, QĐ 742) and OWASP ASVS disagree on rotation; each rule is a
+# setting. Length: 12 with a second factor, 14 without (TCVN: >=8 with MFA, >=14 without; ASVS
+# 6.2.1 asks for 8). No composition rules (ASVS 6.2.5); common passwords refused.
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))
+PASSWORD_MIN_LENGTH_WITHOUT_MFA = int(os.environ.get("PASSWORD_MIN_LENGTH_WITHOUT_MFA", "14"))
+# No reuse of the last N passwords (TCVN level 3: 10); 0 turns the check off.
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "10"))
+# Maximum age in days, forcing a change at the next login; 0 = no maximum. TCVN asks admins to
+# change every two months, ASVS 6.2.10 forbids forced rotation: on for superusers, off for staff.
+PASSWORD_MAX_AGE_DAYS_SUPERUSER = int(os.environ.get("PASSWORD_MAX_AGE_DAYS_SUPERUSER", "60"))
+PASSWORD_MAX_AGE_DAYS_STAFF = int(os.environ.get("PASSWORD_MAX_AGE_DAYS_STAFF", "0"))
+# `manage.py deactivate_idle_accounts` (daily) disables accounts unused this long (TCVN: 45).
+ACCOUNT_IDLE_DAYS = int(os.environ.get("ACCOUNT_IDLE_DAYS", "45"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "khcn.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH, "min_length_without_mfa": PASSWORD_MIN_LENGTH_WITHOUT_MFA},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "khcn.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY_COUNT}},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -279,11 +305,48 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# --- Staff sessions (security.md G12; khcn.accounts.middleware.StaffSessionMiddleware) --------
+# Department staff and admins are logged out after this long without a request, and this long
+# after logging in whatever they do; other users keep SESSION_COOKIE_AGE. A password change ends
+# every other session of that user (Django's session auth hash).
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(15 * 60)))
+STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(10 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content-Security-Policy (django-csp 4; security.md G13, ASVS 3.4.3, 3.4.6) ---------------
+# Everything is served from this site (nothing from a CDN). Scripts: files from 'self' and inline
+# scripts carrying the request's nonce, never 'unsafe-inline'. Pages that load unfold's Alpine.js
+# also get 'unsafe-eval' (see accounts/middleware.py: Alpine's standard build needs it).
+# Styles allow 'unsafe-inline': unfold's templates put style="" attributes and <style> blocks on
+# its pages and Alpine sets style attributes, which a nonce cannot cover; a nonce in style-src
+# would switch 'unsafe-inline' off. The radiation map is server-drawn SVG with no tile server,
+# so img-src needs only 'self' and data: (icons inlined in unfold's CSS).
+# CSP_REPORT_ONLY=1 sends the same policy as report-only (for trying a change on a live site).
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": os.environ["CSP_REPORT_URI"]} if os.environ.get("CSP_REPORT_URI") else {}),
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # `make run` serves the demo over plain HTTP on 127.0.0.1 with DEBUG=0; only there may cookies
 # travel without HTTPS. A real deployment never sets this variable (see docs/deploy.md).
