@@ -89,24 +89,49 @@ def task_list_filtered(filters: TaskFilters) -> QuerySet[Task]:
 
 
 def task_facets(qs: QuerySet[Task]) -> dict[str, list[tuple[Any, str, int]]]:
-    """Counts per value of each facet over the filtered list: five grouped queries, whatever its length."""
-    base = qs.order_by()
-    status_labels = dict(Task.Status.choices)
+    """Counts per value of each facet over the filtered list, in four queries whatever its length.
 
-    def rows(*fields: str) -> list[Any]:
-        return list(base.values_list(*fields).annotate(n=Count("pk")).order_by("-n", fields[0]))
+    One narrow query reads the five facet columns of every matching task and Python counts them;
+    three small queries then name the fields, forms and hosts (with their areas) that occur. Six
+    GROUP BY queries, each joining the whole list again, cost several times more at 10,000 tasks
+    (docs/benchmarks.md, "Task lists under load")."""
+    from collections import Counter
+
+    from khcn.directory.models import FieldOfScience, TaskForm
+
+    rows = list(qs.order_by().values_list("field_id", "plan_year", "status", "host_id", "form_id"))
+    fields, years, statuses, hosts, forms = (
+        (Counter(column) for column in zip(*rows, strict=True)) if rows else [Counter()] * 5
+    )
+    status_labels = dict(Task.Status.choices)
+    field_names = {
+        pk: (code, name)
+        for pk, code, name in FieldOfScience.objects.filter(pk__in=fields).values_list("pk", "code", "name")
+    }
+    form_names = {
+        pk: (code, name) for pk, code, name in TaskForm.objects.filter(pk__in=forms).values_list("pk", "code", "name")
+    }
+    host_rows = list(
+        Organisation.objects.filter(pk__in=[pk for pk in hosts if pk]).values_list(
+            "pk", "name", "administrative_unit__code", "administrative_unit__name"
+        )
+    )
+    host_names = {pk: name for pk, name, _code, _area in host_rows}
+    areas: Counter[tuple[str, str]] = Counter()
+    for pk, _name, code, area in host_rows:
+        if code:
+            areas[(code, area)] += hosts[pk]
+
+    def by_count(items: list[tuple[Any, str, int]]) -> list[tuple[Any, str, int]]:
+        return sorted(items, key=lambda item: (-item[2], item[0]))
 
     return {
-        "field": [(code, f"{code} – {name}", n) for code, name, n in rows("field__code", "field__name")],
-        "year": sorted(((y, str(y), n) for y, n in rows("plan_year")), reverse=True),
-        "status": [(code, str(status_labels.get(code, code)), n) for code, n in rows("status")],
-        "host": [(pk, name, n) for pk, name, n in rows("host_id", "host__name") if pk],
-        "area": [
-            (c, name, n)
-            for c, name, n in rows("host__administrative_unit__code", "host__administrative_unit__name")
-            if c
-        ],
-        "form": [(code, name, n) for code, name, n in rows("form__code", "form__name")],
+        "field": by_count([(code, f"{code} – {name}", fields[pk]) for pk, (code, name) in field_names.items()]),
+        "year": sorted(((y, str(y), n) for y, n in years.items()), reverse=True),
+        "status": by_count([(code, str(status_labels.get(code, code)), n) for code, n in statuses.items()]),
+        "host": by_count([(pk, name, hosts[pk]) for pk, name in host_names.items()]),
+        "area": by_count([(code, name, n) for (code, name), n in areas.items()]),
+        "form": by_count([(code, name, forms[pk]) for pk, (code, name) in form_names.items()]),
     }
 
 

@@ -11,10 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from khcn.lib.paging import IdsFirstPaginator
 from khcn.public import exports, search, selectors
 from khcn.public.selectors import TaskFilters
 
 PER_PAGE = 25
+# `?so-dong=` lets a reader (or a script) ask for a longer page of tasks, up to this many rows.
+MAX_PER_PAGE = 100
 
 
 def _int(value: str | None) -> int | None:
@@ -22,6 +25,11 @@ def _int(value: str | None) -> int | None:
         return int(value or "") or None
     except ValueError:
         return None
+
+
+def _per_page(request: HttpRequest) -> int:
+    rows = _int(request.GET.get("so-dong"))
+    return min(rows, MAX_PER_PAGE) if rows and rows > 0 else PER_PAGE
 
 
 def _querystring(request: HttpRequest, *drop: str) -> str:
@@ -63,7 +71,7 @@ def task_list(request: HttpRequest) -> HttpResponseBase:
         return exports.csv_response(exports.TASKS, tasks)
     if fmt == "json":
         return exports.json_response(exports.TASKS, tasks)
-    page = Paginator(tasks, PER_PAGE).get_page(request.GET.get("trang"))
+    page = IdsFirstPaginator(tasks, _per_page(request)).get_page(request.GET.get("trang"))
     context = {
         "page": page,
         "filters": filters,

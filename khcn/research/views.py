@@ -27,6 +27,7 @@ from khcn.accounts.permissions import has_role
 from khcn.councils import selectors as council_selectors
 from khcn.councils.models import Council
 from khcn.directory.selectors import organisation_of_user
+from khcn.lib.paging import IdsFirstPaginator
 from khcn.research import documents, forms, selectors, services, views_execution, workflow
 from khcn.research.models import Application, Call, Plan, PlanItem, Proposal, Task
 
@@ -519,7 +520,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("trang_thai", "")
     if status in Task.Status.values:
         tasks = tasks.filter(status=status)
-    page = Paginator(tasks.order_by("-plan_year", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = IdsFirstPaginator(tasks.order_by("-plan_year", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
         "research/task_list.html",

@@ -168,3 +168,77 @@ def test_task_list_queries_do_not_grow_with_rows(client, world, django_user_mode
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("public:task-list"))
     assert len(after) == len(before)
+
+
+def _publish_tasks(django_user_model, n: int, **extra):
+    from khcn.public import services
+    from khcn.research.tests.builders import Builder
+
+    admin = django_user_model.objects.get(username="quan_tri_csdl")
+    build = Builder(admin)
+    return [services.publication_create(record=build.task(**extra), by=admin) for _ in range(n)]
+
+
+def test_task_list_page_size_is_chosen_within_a_cap(client, world, django_user_model):
+    _publish_tasks(django_user_model, 11)
+    url = reverse("public:task-list")
+    assert client.get(url).context["page"].paginator.per_page == 25
+    assert len(client.get(url, {"so-dong": 10}).context["page"].object_list) == 10
+    assert client.get(url, {"so-dong": 100000}).context["page"].paginator.per_page == 100
+    for bad in ("0", "-5", "abc"):
+        assert client.get(url, {"so-dong": bad}).context["page"].paginator.per_page == 25
+    # the page keeps its order and the next page carries the size
+    body = client.get(url, {"so-dong": 10}).content.decode()
+    assert "so-dong=10&amp;trang=2" in body
+
+
+def test_task_list_costs_the_same_queries_for_10_and_50_rows(client, world, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _publish_tasks(django_user_model, 50)
+    url = reverse("public:task-list")
+    client.get(url)  # warm the content-type cache
+    counts = {}
+    for rows in (10, 50):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"so-dong": rows})
+        assert len(response.context["page"].object_list) == rows
+        counts[rows] = len(captured)
+    assert counts[10] == counts[50]
+
+
+def test_task_facets_match_grouped_counts(client, world, django_user_model):
+    """The facets counted in Python give what GROUP BY gives, for every facet."""
+    from django.db.models import Count
+
+    from khcn.directory.models import AdministrativeUnit, Organisation
+    from khcn.public import selectors
+    from khcn.research.models import Task
+
+    unit = AdministrativeUnit.objects.filter(code__isnull=False).exclude(code="").first()
+    other = Organisation.objects.create(name="Viện thử nghiệm", administrative_unit=unit)
+    _publish_tasks(django_user_model, 3, host=other, plan_year=2022)
+    _publish_tasks(django_user_model, 2, status=Task.Status.COMPLETED)
+    qs = selectors.task_list_public()
+    facets = selectors.task_facets(qs)
+
+    def grouped(*fields):
+        return {
+            row[:-1]: row[-1]
+            for row in qs.order_by().values_list(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
+        }
+
+    assert {(c, n) for c, _label, n in facets["field"]} == {
+        (c, n) for (c, _name), n in grouped("field__code", "field__name").items()
+    }
+    assert {(y, n) for y, _label, n in facets["year"]} == {(y, n) for (y,), n in grouped("plan_year").items()}
+    assert {(s, n) for s, _label, n in facets["status"]} == {(s, n) for (s,), n in grouped("status").items()}
+    assert {(h, n) for h, _label, n in facets["host"]} == {(h, n) for (h,), n in grouped("host_id").items() if h}
+    assert {(c, n) for c, _label, n in facets["area"]} == {
+        (c, n) for (c,), n in grouped("host__administrative_unit__code").items() if c
+    }
+    assert {(f, n) for f, _label, n in facets["form"]} == {(f, n) for (f,), n in grouped("form__code").items()}
+    assert (other.pk, "Viện thử nghiệm", 3) in facets["host"]
+    counts = [n for _v, _l, n in facets["host"]]
+    assert counts == sorted(counts, reverse=True)  # most tasks first
