@@ -152,6 +152,10 @@ class SearchResultsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     by_kind = serializers.DictField(child=serializers.IntegerField())
     fuzzy = serializers.BooleanField()
+    capped = serializers.BooleanField(
+        help_text="Khớp hơn KHCN_SEARCH_COUNT_CAP bản ghi: total và by_kind là cận dưới, kết quả được xếp hạng "
+        "trong số các bản ghi khớp đầu tiên (thu hẹp truy vấn để có xếp hạng đầy đủ)."
+    )
     results = SearchHitSerializer(many=True, source="hits")
 
 

@@ -66,8 +66,16 @@ def test_search_returns_the_sites_ranked_results(api, world, django_assert_max_n
         (h.entry.kind, h.entry.object_id) for h in site.hits
     ]
     assert data["total"] == site.total
+    assert data["capped"] is False
     assert any("<mark>" in r["title_highlighted"] for r in data["results"])
     assert ("task", world.task_hidden.pk) not in {(r["kind"], r["object_id"]) for r in data["results"]}
+
+
+def test_search_says_when_the_count_is_capped(api, world, settings):
+    settings.KHCN_SEARCH_COUNT_CAP = 1
+    data = api.get("/api/v1/search/", {"q": "long nhan"}).json()
+    assert data["capped"] is True
+    assert data["total"] == 2  # cap + 1: "more than 1"
 
 
 def test_anonymous_rate_limit(api, world, settings):
