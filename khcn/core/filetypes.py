@@ -35,6 +35,23 @@ ZIP = FileKind("zip", "application/zip", "ZIP")
 CSV = FileKind("csv", "text/csv", "CSV")
 
 ALLOWED = (PDF, DOCX, XLSX, ODT, DOC, XLS, PNG, JPEG, ZIP)
+_SUFFIXES = {kind.mime: kind.code for kind in (*ALLOWED, CSV)}
+_SAME_SUFFIX = {"jpeg": ("jpeg", "jpg")}
+
+
+def suffix_for_mime(mime: str) -> str:
+    """The file suffix of a type read from content ("" for an unknown type)."""
+    code = _SUFFIXES.get(mime, "")
+    return f".{code}" if code else ""
+
+
+def name_for_kind(name: str, kind: FileKind) -> str:
+    """The display name with the suffix of the type found in the content, so that a PDF uploaded as
+    "bao-cao.pdf.exe" downloads as "bao-cao.pdf.exe.pdf" and never opens as a program."""
+    suffix = name.rsplit(".", 1)[1].lower() if "." in name else ""
+    if suffix in _SAME_SUFFIX.get(kind.code, (kind.code,)):
+        return name
+    return f"{name}.{kind.code}"
 
 
 def _read_head(stream: IO[bytes], n: int = 8192) -> bytes:

@@ -50,10 +50,11 @@ class Record(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # A random name keeps user-chosen file names (and any "../" in them) out of the file system.
-    suffix = ""
-    if "." in filename:
-        suffix = "." + filename.rsplit(".", 1)[1].lower()[:8]
+    # A random name keeps user-chosen file names (and any "../" in them) out of the file system, and
+    # the suffix comes from the type read from the content (set before saving), not from the name.
+    from khcn.core.filetypes import suffix_for_mime
+
+    suffix = suffix_for_mime(instance.mime_type)
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 

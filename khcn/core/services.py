@@ -96,7 +96,7 @@ def attachment_add(*, record: models.Model, upload: UploadedFile, by: User, desc
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(type(record)),
         object_id=str(record.pk),
-        original_name=filetypes.safe_display_name(upload.name or "tep"),
+        original_name=filetypes.name_for_kind(filetypes.safe_display_name(upload.name or "tep"), kind),
         mime_type=kind.mime,
         size=upload.size or 0,
         sha256=digest,

@@ -40,6 +40,18 @@ def test_a_pdf_is_stored_outside_the_web_root_under_a_random_name(media_root, sc
 
 
 @pytest.mark.django_db
+def test_the_stored_and_shown_suffix_follow_the_content(media_root, science_officer, org_a):
+    upload = SimpleUploadedFile("bao-cao.pdf.exe", PDF_BYTES, content_type="application/octet-stream")
+    attachment = services.attachment_add(record=org_a, upload=upload, by=science_officer)
+    assert attachment.file.name.endswith(".pdf")
+    assert attachment.original_name == "bao-cao.pdf.exe.pdf"
+    photo = SimpleUploadedFile("anh.JPG", b"\xff\xd8\xff\xe0" + b"0" * 64, content_type="image/jpeg")
+    attachment = services.attachment_add(record=org_a, upload=photo, by=science_officer)
+    assert attachment.original_name == "anh.JPG"
+    assert attachment.file.name.endswith(".jpeg")
+
+
+@pytest.mark.django_db
 def test_type_comes_from_content_not_from_the_name(media_root, science_officer, org_a):
     fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 this is an executable", content_type="application/pdf")
     with pytest.raises(ValidationError) as excinfo:
