@@ -28,7 +28,7 @@ COUNCIL = "Hội đồng tuyển chọn 2025"
 
 def _journey(base_url: str, username: str) -> str:
     """Drive Chromium through the journey; return the result page's text. No database access here."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -51,8 +51,9 @@ def _journey(base_url: str, username: str) -> str:
             page.wait_for_url(re.compile(r"/cham-diem/$"))
             for code, value in SCORES.items():
                 page.fill(f"input[name=score_{code}]", value)
-            # htmx recomputes the total on the server as the member types.
-            page.wait_for_function("document.querySelector('#score-total').innerText.startsWith('83/100')")
+            # htmx recomputes the total on the server as the member types. (A locator wait, not
+            # wait_for_function: that evaluates a string in the page, which the CSP forbids.)
+            expect(page.locator("#score-total")).to_have_text(re.compile(r"^\s*83/100"), timeout=10_000)
             page.fill("textarea[name=comments]", "Phương pháp phù hợp; cần làm rõ sản phẩm dạng II.")
             page.get_by_role("button", name="Gửi phiếu").click()
             page.wait_for_url(re.compile(r"/ket-qua/$"))
