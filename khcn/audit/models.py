@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS = "0" * 64
 
@@ -72,7 +73,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
-    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    object_repr = models.CharField(pgettext_lazy("audit log", "đối tượng"), max_length=300, blank=True)
     details = models.JSONField(_("chi tiết"), default=dict, blank=True)
     prev_hash = models.CharField(_("mã băm dòng trước"), max_length=64)
     row_hash = models.CharField(_("mã băm"), max_length=64, unique=True)
