@@ -38,6 +38,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 FORMAT = "khcn-backup"
 FORMAT_VERSION = 1
@@ -555,12 +556,12 @@ def _check_target_empty(connection: BaseDatabaseWrapper, media_root: Path, force
     tables = _target_tables(connection)
     # A fresh installation (migrated or not) has no user account and nothing entered: migrations seed
     # only rules and reference lists. A user, a record or a file means someone has worked here.
-    evidence = [
-        (apps.get_model(settings.AUTH_USER_MODEL), _("tài khoản")),
-        (Organisation, _("tổ chức")),
-        (Person, _("cá nhân")),
-        (Attachment, _("tệp đính kèm")),
-        (ImportBatch, _("lần nhập dữ liệu")),
+    evidence: list[tuple[Any, Callable[[int], str]]] = [
+        (apps.get_model(settings.AUTH_USER_MODEL), lambda n: ngettext("%(n)d tài khoản", "%(n)d tài khoản", n)),
+        (Organisation, lambda n: ngettext("%(n)d tổ chức", "%(n)d tổ chức", n)),
+        (Person, lambda n: ngettext("%(n)d cá nhân", "%(n)d cá nhân", n)),
+        (Attachment, lambda n: ngettext("%(n)d tệp đính kèm", "%(n)d tệp đính kèm", n)),
+        (ImportBatch, lambda n: ngettext("%(n)d lần nhập dữ liệu", "%(n)d lần nhập dữ liệu", n)),
     ]
     present = [(model._meta.db_table, label) for model, label in evidence if model._meta.db_table in tables]
     if present:
@@ -568,7 +569,7 @@ def _check_target_empty(connection: BaseDatabaseWrapper, media_root: Path, force
             for table, label in present:
                 count = _count(cursor, connection.ops.quote_name(table))
                 if count:
-                    found.append(f"{count} {label}")
+                    found.append(label(count) % {"n": count})
     if media_root.is_dir() and any(p.is_file() for p in media_root.rglob("*")):
         found.append(_("tệp trong %(media)s") % {"media": media_root})
     if found and not force:
