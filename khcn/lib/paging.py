@@ -23,8 +23,10 @@ class IdsFirstPaginator(Paginator):
         self.rows = object_list
         super().__init__(object_list.values_list("pk", flat=True), per_page, *args, **kwargs)
 
-    def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Page:
-        ids = list(object_list)
+    def page(self, number: int | str) -> Page:
+        page = super().page(number)
+        ids = list(page.object_list)
         by_id = self.rows.in_bulk(ids)
         # A row gone between the two queries is left out rather than failing the page.
-        return super()._get_page([by_id[pk] for pk in ids if pk in by_id], number, paginator)
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
