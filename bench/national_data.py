@@ -630,9 +630,10 @@ class Generator:
                         f"Đề xuất nhiệm vụ năm {year} – {self.provinces[province][1]}",
                         self.iso[self.year_start[year - 1] + 60],
                         self.iso[self.year_start[year - 1] + 150],
+                        province,
                     )
                 )
-        self.loader.copy(Call, ["id", "kind", "year", "title", "opens_on", "deadline"], rows)
+        self.loader.copy(Call, ["id", "kind", "year", "title", "opens_on", "deadline", "province_id"], rows)
 
         def proposals() -> Iterator[tuple[Any, ...]]:
             years = PLAN_YEARS

@@ -193,9 +193,11 @@ SQL: dict[str, str] = {
     "research.plan_budget_total": """SELECT coalesce(sum(pi.allocation), 0) FROM research_planitem pi JOIN research_plan p ON p.id = pi.plan_id
         WHERE pi.archived_at IS NULL AND p.archived_at IS NULL AND p.year = %(y1)s AND p.status = 'approved'
           AND pi.removed_by_id IS NULL AND {U:p.province_id}""",
-    # As the report counts them: a province-wide area takes every proposal to the year's calls.
+    # As the report counts them: a province-wide area takes the proposals to its own calls and to
+    # calls without a province (the benchmark's areas are provinces or the whole country).
     "research.proposals_received": """SELECT count(*) FROM research_proposal pr JOIN research_call c ON c.id = pr.call_id
-        WHERE pr.archived_at IS NULL AND c.year = %(y1)s AND c.kind = 'proposals'""",
+        WHERE pr.archived_at IS NULL AND c.year = %(y1)s AND c.kind = 'proposals'
+          AND ({U:c.province_id} OR c.province_id IS NULL)""",
 }
 
 UNITS_SQL = """WITH RECURSIVE within(id) AS (

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from khcn.core import metrics as core_metrics
@@ -57,9 +57,12 @@ def _research_metric(key: str) -> Metric | None:
             pk__in=units, level=AdministrativeUnit.Level.PROVINCE
         ).exists()
         if qs.model.__name__ == "Proposal":
-            # Proposals come to the department's own calls: a province-wide area takes them all,
-            # a smaller area those whose proposing organisation is located in it.
-            return qs if province_wide else qs.filter(proposer_org__administrative_unit_id__in=units)
+            # Proposals come to a province's calls: a province-wide area takes those to its calls
+            # (and to calls without a province, from before calls had one), a smaller area those
+            # whose proposing organisation is located in it, whichever province's call they went to.
+            if province_wide:
+                return qs.filter(Q(call__province_id__in=units) | Q(call__province__isnull=True))
+            return qs.filter(proposer_org__administrative_unit_id__in=units)
         # Part 2's records (contracts, grades, results, money) hang on a task: a province takes
         # the tasks its plans list, a smaller area those whose host is located in it.
         if province_wide:

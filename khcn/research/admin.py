@@ -101,10 +101,12 @@ class PlanGroupAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 @admin.register(Call)
 class CallAdmin(RecordAdmin):
-    list_display = ("year", "title", "kind", "opens_on", "deadline")
-    list_filter = ("kind", "year")
+    list_display = ("year", "title", "kind", "province", "opens_on", "deadline")
+    # Calls are a few a year per province, so listing the provinces that have one is cheap.
+    list_filter = ("kind", "year", ("province", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("province",)
     search_fields = ("title",)
-    autocomplete_fields = ("notice",)
+    autocomplete_fields = ("notice", "province")
 
 
 @admin.register(Proposal)

@@ -425,7 +425,7 @@ def load() -> str:
     # by the execution demo (demo_execution.py), which runs after this loader.
 
     # 3. The 2024 call, its 78 proposals, screening and the identification council.
-    call = _call_2024(staff)
+    call = _call_2024(staff, province)
     # Each section draws from its own generator, so a re-run (which skips what exists) finds
     # the same titles and natural keys as the first run.
     winners, everything = _proposals_2024(call, specs, orgs, people, fields, forms, staff, random.Random(78))
@@ -441,7 +441,7 @@ def load() -> str:
             lines.append((tasks[spec.title], None, spec, alloc_2024[spec.title]))
     plan_2024 = _plan(2024, province, staff, leader, decision_2024, lines)
 
-    _open_call_now(staff)
+    _open_call_now(staff, province)
 
     # 5. Part 2: contracts, money, reports, acceptance and results of the 50 tasks of 2023.
     from khcn.research.demo_execution import load_execution
@@ -538,7 +538,7 @@ def _plan(
     return plan
 
 
-def _call_2024(staff: User) -> Call:
+def _call_2024(staff: User, province: AdministrativeUnit) -> Call:
     title = "Đề xuất đặt hàng nhiệm vụ khoa học và công nghệ cấp tỉnh năm 2024"
     call = Call.objects.filter(kind=Call.Kind.PROPOSALS, year=2024, title=title).first()
     if call is None:
@@ -549,6 +549,7 @@ def _call_2024(staff: User) -> Call:
             opens_on=dt.date(2023, 3, 1),
             deadline=dt.date(2023, 4, 28),
             description="Tổ chức, cá nhân gửi phiếu đề xuất đặt hàng nhiệm vụ KH&CN cấp tỉnh thực hiện từ năm 2024.",
+            province=province,
             by=staff,
         )
     return call
@@ -744,7 +745,7 @@ def _council_people(orgs: dict[str, Organisation]) -> list[Person]:
     return people[: len(SEATS)]
 
 
-def _open_call_now(staff: User) -> None:
+def _open_call_now(staff: User, province: AdministrativeUnit) -> None:
     """A call open today for next year's plan, so a host user can try the front-site form."""
     today = timezone.localdate()
     year = today.year + 1
@@ -757,5 +758,6 @@ def _open_call_now(staff: User) -> None:
             opens_on=today - dt.timedelta(days=30),
             deadline=today + dt.timedelta(days=60),
             description="Đợt minh họa đang mở để thử gửi phiếu đề xuất trên trang tổ chức chủ trì.",
+            province=province,
             by=staff,
         )

@@ -49,8 +49,13 @@ class Metric:
 
 def proposals_received(year: int, province: Any = None) -> QuerySet[Proposal]:
     # "Phiếu đề xuất nhận được" for plan year N: every proposal to that year's calls, whatever
-    # happened to it later (withdrawn and duplicate proposals were received too).
-    return Proposal.objects.active().filter(call__year=year, call__kind=Call.Kind.PROPOSALS)
+    # happened to it later (withdrawn and duplicate proposals were received too). A province
+    # takes the proposals to its own calls, plus those to calls without a province (from before
+    # calls had one), so a single-province installation counts what it always did.
+    qs = Proposal.objects.active().filter(call__year=year, call__kind=Call.Kind.PROPOSALS)
+    if province is not None:
+        qs = qs.filter(Q(call__province=province) | Q(call__province__isnull=True))
+    return qs
 
 
 def plan_items_approved(year: int, province: Any = None) -> QuerySet[PlanItem]:

@@ -82,3 +82,36 @@ def test_the_report_costs_a_bounded_number_of_queries(new_hung_yen, django_asser
     # Two per metric (this period and the previous), plus the area, the plan's groups and decision.
     with django_assert_max_num_queries(2 * len(keys) + 12):
         services.build_report(Period.year(2023), new_hung_yen)
+
+
+def test_proposals_received_by_area_follows_the_calls_province(science_officer, new_hung_yen, ha_noi, khoai_chau):
+    """Issue 7: a province counts the proposals to its own calls and to calls without a province;
+    the whole country counts all; a former district counts its organisations' proposals, whatever
+    province's call they went to (as before calls had a province)."""
+    from khcn.directory.models import Organisation
+    from khcn.directory.selectors import unit_ids_within
+    from khcn.research.models import Call
+    from khcn.research.tests.builders import Builder
+
+    build = Builder(science_officer)
+    assert build.province == new_hung_yen
+    in_khoai_chau = Organisation.objects.create(name="HTX nhãn lồng Khoái Châu", administrative_unit=khoai_chau)
+    in_ha_noi = Organisation.objects.create(name="Viện nghiên cứu Hà Nội", administrative_unit=ha_noi)
+    own = build.call(year=2027)
+    other = build.call(year=2027, province=ha_noi)
+    unplaced = build.call(year=2027)
+    Call.objects.filter(pk=unplaced.pk).update(province=None)
+    build.proposal(own, org=in_khoai_chau)
+    build.proposal(own, org=in_ha_noi)
+    build.proposal(other, org=in_ha_noi)
+    build.proposal(other, org=in_khoai_chau)
+    build.proposal(other, org=in_ha_noi)
+    build.proposal(unplaced, org=in_ha_noi)
+
+    metric = services.resolve("research.proposals_received")
+    year = Period.year(2027)
+
+    assert metric.compute(year, unit_ids_within(new_hung_yen)) == 2 + 1
+    assert metric.compute(year, unit_ids_within(ha_noi)) == 3 + 1
+    assert metric.compute(year, None) == 6
+    assert metric.compute(year, unit_ids_within(khoai_chau)) == 2

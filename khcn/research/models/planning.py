@@ -160,6 +160,17 @@ class Call(Record):
 
     kind = models.CharField(_("loại đợt"), max_length=20, choices=Kind.choices, default=Kind.PROPOSALS)
     year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
+    # The province whose department opened the call, so that a database holding several
+    # provinces counts each one's proposals apart; null (calls from before the field) counts for
+    # every province, which leaves a single-province installation's figures as they were.
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tỉnh"),
+    )
     title = models.CharField(_("tên đợt"), max_length=300)
     opens_on = models.DateField(_("ngày mở"))
     deadline = models.DateField(_("hạn nộp"))

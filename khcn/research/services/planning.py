@@ -223,16 +223,31 @@ def call_create(
     by: User,
     notice: OfficialDocument | None = None,
     description: str = "",
+    province: AdministrativeUnit | None = None,
 ) -> Call:
-    """Open a call for proposals (for a plan year) or for host organisations' applications."""
+    """Open a call for proposals (for a plan year) or for host organisations' applications, in
+    `province` (by default the department's own: `current_province()`)."""
     _require(by, *MANAGERS)
     title = _required_text(title, _("Tên đợt"), 300)
     if opens_on is None or deadline is None:
         raise ValidationError(_("Hãy nhập ngày mở và hạn nộp."), code="required")
     if deadline < opens_on:
         raise ValidationError({"deadline": _("Hạn nộp phải sau ngày mở đợt.")})
+    if province is None:
+        province = current_province()
+    elif province.level != AdministrativeUnit.Level.PROVINCE:
+        raise ValidationError(
+            {"province": _("Đợt phải thuộc một tỉnh, không phải %(unit)s.") % {"unit": province.name}}
+        )
     call = Call(
-        kind=kind, year=year, title=title, opens_on=opens_on, deadline=deadline, notice=notice, description=description
+        kind=kind,
+        year=year,
+        title=title,
+        opens_on=opens_on,
+        deadline=deadline,
+        notice=notice,
+        description=description,
+        province=province,
     )
     return record_save(record=call, by=by)
 

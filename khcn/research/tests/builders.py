@@ -70,6 +70,7 @@ class Builder:
         opens_on: dt.date | None = None,
         deadline: dt.date | None = None,
         kind: str = Call.Kind.PROPOSALS,
+        province: AdministrativeUnit | None = None,
     ) -> Call:
         return services.call_create(
             kind=kind,
@@ -78,6 +79,7 @@ class Builder:
             opens_on=opens_on or TODAY - dt.timedelta(days=10),
             deadline=deadline or TODAY + dt.timedelta(days=10),
             by=self.officer,
+            province=province,
         )
 
     def proposal_data(self, **overrides: Any) -> dict[str, Any]:

@@ -60,6 +60,8 @@ def test_the_demo_plans_add_up_to_the_articles_figures(client, django_assert_max
 
     # 78 proposals; the 15 new tasks are the recommended ones, put in the plan by its decision.
     assert metrics.value("research.proposals_received", 2024) == 78
+    # The demo's call is the province's own (issue 7): the province's figure is the same 78.
+    assert metrics.value("research.proposals_received", 2024, plan_2024.province) == 78
     assert Proposal.objects.filter(call__year=2024, status=Proposal.Status.IN_PLAN).count() == 15
     assert Task.objects.filter(plan_year=2024, proposal__isnull=False).count() == 15
     assert metrics.value("research.plan_tasks", 2024) == 42
