@@ -402,3 +402,10 @@ UNFOLD = {
 
 # The department's name as it heads the documents it files (statistics forms, reports).
 DEPARTMENT_NAME = os.environ.get("KHCN_DEPARTMENT_NAME", "Sở Khoa học và Công nghệ tỉnh Hưng Yên")
+
+# The public task list's facet block is cached (default cache) per filters and language, and keyed
+# by a one-query stamp of the data it shows, so any change shows on the next request; this TTL is
+# only a backstop for changes the stamp cannot see (e.g. a renamed administrative unit). 0: no cache.
+# CACHES is Django's default (LocMemCache, one per process); a shared cache (the database cache or
+# Redis) can be configured instead.
+FACET_CACHE_SECONDS = int(os.environ.get("KHCN_FACET_CACHE_SECONDS", "300"))

@@ -4,11 +4,18 @@ through selectors.py, which applies the publication rules first."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from khcn.lib.paging import IdsFirstPaginator
@@ -62,6 +69,36 @@ def _task_filters(request: HttpRequest) -> TaskFilters:
     )
 
 
+# Stands for the request's query string in a cached facet block: a "<" cannot come out of escaped
+# data, so only the template's own links carry it.
+_QUERYSTRING_MARK = "<querystring>"
+
+
+def _facet_block(filters: TaskFilters, tasks: Any, querystring: str) -> SafeString:
+    """The task list's six facets as HTML, from the cache when neither the filters, the language nor
+    anything the facets show (selectors.task_facets_stamp, one query) changed since they were
+    counted; counted and rendered again otherwise (four queries, ~35 ms at 10,000 tasks). The
+    links' query string is the request's own, put in after the cache."""
+    seconds = settings.FACET_CACHE_SECONDS
+    key = html = None
+    if seconds > 0:
+        normalised = (
+            filters.field, filters.year, filters.status if filters.status in selectors.PUBLIC_TASK_STATUSES else "",
+            filters.host, filters.area, filters.form, filters.ids,
+        )  # fmt: skip
+        digest = hashlib.sha256(repr((normalised, selectors.task_facets_stamp())).encode()).hexdigest()
+        key = f"khcn:public:task-facets:1:{get_language()}:{digest}"
+        html = cache.get(key)
+    if html is None:
+        mark = mark_safe(_QUERYSTRING_MARK)  # noqa: S308 (a constant)
+        context = {"facets": selectors.task_facets(tasks), "filters": filters, "querystring": mark}
+        html = render_to_string("public/_task_facets.html", context)
+        if key:
+            cache.set(key, html, seconds)
+    prefix = f"{escape(querystring)}&amp;" if querystring else ""
+    return mark_safe(html.replace(f"{_QUERYSTRING_MARK}&amp;", prefix))  # noqa: S308 (both parts escaped)
+
+
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponseBase:
     filters = _task_filters(request)
@@ -76,7 +113,7 @@ def task_list(request: HttpRequest) -> HttpResponseBase:
         "page": page,
         "filters": filters,
         "query": request.GET.get("q", "").strip()[:200],
-        "facets": selectors.task_facets(tasks),
+        "facet_block": _facet_block(filters, tasks, _querystring(request)),
         "querystring": _querystring(request),
         "export_querystring": _querystring(request, "dinh-dang"),
     }

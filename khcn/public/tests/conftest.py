@@ -104,3 +104,11 @@ def world(science_officer: Any, django_user_model: Any) -> World:
     # Publishing needs the right to change each record; a superuser publishes every kind here.
     admin = django_user_model.objects.create_superuser("quan_tri_csdl", password="x-very-long-pass-123")
     return make_world(admin)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The task list caches its facets (views._facet_block) in the per-process cache: a test starts cold.
+    from django.core.cache import cache
+
+    cache.clear()
