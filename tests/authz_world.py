@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,6 +48,11 @@ MISSING_PK = 987654321
 class World:
     users: dict[str, Any] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
+    # The back office: one object of each registered model ("app.model" -> object, absent when none
+    # could be made), one of its history rows, and an import with errors for each dataset.
+    admin_objects: dict[str, Any] = field(default_factory=dict)
+    admin_history: dict[str, int] = field(default_factory=dict)
+    import_batches: dict[str, int] = field(default_factory=dict)
 
     def pk(self, name: str) -> int:
         return self.objects[name].pk
@@ -77,14 +83,18 @@ def build_world() -> World:
     w.objects.update(org_a=org_a, org_b=org_b)
 
     u = w.users
-    u[PUBLIC] = make_user("ma_public")
-    u[HOST_A] = make_user("ma_host_a", roles.HOST_USER, organisation=org_a)
-    u[HOST_B] = make_user("ma_host_b", roles.HOST_USER, organisation=org_b)
-    u[COUNCIL] = make_user("ma_council", roles.COUNCIL_MEMBER)
-    u[COUNCIL_OTHER] = make_user("ma_council_other", roles.COUNCIL_MEMBER)
-    for code in STAFF:
-        u[code] = make_user(f"ma_{code}", code)
-    u[SUPERUSER] = make_user("ma_superuser", is_superuser=True)
+    # make_user syncs the roles' groups each time (a transactional test may have flushed them); once
+    # is enough for fifteen users made in a row.
+    roles.sync_roles()
+    with mock.patch.object(roles, "sync_roles", lambda: None):
+        u[PUBLIC] = make_user("ma_public")
+        u[HOST_A] = make_user("ma_host_a", roles.HOST_USER, organisation=org_a)
+        u[HOST_B] = make_user("ma_host_b", roles.HOST_USER, organisation=org_b)
+        u[COUNCIL] = make_user("ma_council", roles.COUNCIL_MEMBER)
+        u[COUNCIL_OTHER] = make_user("ma_council_other", roles.COUNCIL_MEMBER)
+        for code in STAFF:
+            u[code] = make_user(f"ma_{code}", code)
+        u[SUPERUSER] = make_user("ma_superuser", is_superuser=True)
     officer = u[roles.SCIENCE_OFFICER]
     build = Builder(officer)
     today = timezone.localdate()
@@ -218,4 +228,131 @@ def build_world() -> World:
         ordered_plan=ordered,
         scientist=scientist,
     )
+    admin_task = build.task(host=org_b, status=Task.Status.IN_PROGRESS, start=dt.date(2023, 1, 1))
+    _admin_objects(w, officer, admin_task)
     return w
+
+
+def _value(f: Any) -> Any:
+    """A valid value for a required field of a plain type (or _NO when there is none)."""
+    from django.db import models
+
+    if f.choices:
+        return f.flatchoices[0][0]
+    if isinstance(f, models.DateTimeField):
+        return timezone.now()
+    if isinstance(f, models.DateField):
+        return timezone.localdate()
+    if isinstance(f, models.DurationField):
+        return dt.timedelta(days=1)
+    if isinstance(f, (models.IntegerField, models.DecimalField, models.FloatField)):
+        return 1
+    if isinstance(f, models.BooleanField):
+        return False
+    if isinstance(f, models.JSONField):
+        return {}
+    if isinstance(f, models.EmailField):
+        return "ma@example.org"
+    if isinstance(f, models.FileField):
+        return "ma/tep.pdf"
+    if isinstance(f, (models.CharField, models.TextField)):
+        return "MA-1"
+    return _NO
+
+
+_NO = object()
+
+# What the made-up objects of a few models need beyond their required fields (check constraints).
+_EXTRA: dict[str, dict[str, Any]] = {
+    "ip.ipsupportcase": {"applicant_organisation": "directory.organisation"},
+    "ip.userightcertificate": {"holder_organisation": "directory.organisation"},
+    "metrology.verification": {"certificate_no": "MA-1", "stamp_no": "MA-1"},
+    "radiation.radiationlicence": {"expiry_date": dt.date(2030, 1, 1)},
+}
+
+
+def _cheap(model: Any, given: dict[str, Any], depth: int = 0) -> Any:
+    """The first object of `model` (or the one `given` names), or a new one with every required
+    field filled in (in the world's transaction, rolled back with it); None when that fails."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import Model
+
+    label = model._meta.label_lower
+    if label in given:
+        return given[label]
+    obj = model._base_manager.order_by("pk").first()
+    if obj is not None or depth > 2:
+        return obj
+    values: dict[str, Any] = {
+        k: given[v] if isinstance(v, str) and v in given else v for k, v in _EXTRA.get(label, {}).items()
+    }
+    for f in model._meta.concrete_fields:
+        if (
+            f.primary_key
+            or f.null
+            or f.has_default()
+            or getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+        ):
+            continue
+        if f.blank and not f.is_relation and not f.choices:
+            continue
+        if f.is_relation:
+            related = _cheap(f.related_model, given, depth + 1)
+            if related is None:
+                return None
+            values[f.name] = related
+            continue
+        value = _value(f)
+        if value is _NO:
+            return None
+        values[f.name] = value
+    try:
+        with transaction.atomic():
+            instance: Model = model(**values)
+            instance.save()
+            return instance
+    except (IntegrityError, ValueError, TypeError, AttributeError, LookupError):
+        return None
+    except Exception:  # a model's own save() refusing made-up values: no object for this model
+        return None
+
+
+def _admin_objects(w: World, officer: Any, admin_task: Any) -> None:
+    """One object of each model the back office shows: the world's own where there is one, else a
+    new one hung on host B and on a task of B's of its own, so that nothing the other pages show
+    about A's records changes."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from khcn.core.models import ImportBatch
+
+    TOTPDevice.objects.create(user=officer, name="Ứng dụng xác thực", confirmed=True)
+    given = {"research.task": admin_task, "directory.organisation": w.objects["org_b"]}
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        dataset = getattr(model_admin, "dataset_name", "")
+        if dataset:
+            w.import_batches[label] = ImportBatch.objects.create(
+                dataset=dataset,
+                file_name="nhap.xlsx",
+                sha256="0" * 64,
+                row_count=1,
+                error_count=1,
+                errors=[{"row": 2, "column": "Tên", "value": "", "message": "Thiếu tên"}],
+                status=ImportBatch.Status.FAILED,
+                created_by=officer,
+            ).pk
+        obj = _cheap(model, given) if label not in given else model._base_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        w.admin_objects[label] = obj
+        history_attr = getattr(model._meta, "simple_history_manager_attribute", None)
+        if history_attr:
+            history = getattr(model, history_attr).filter(**{model._meta.pk.attname: obj.pk}).order_by("history_id")
+            row = history.first()
+            if row is None:
+                obj.save()  # made outside the history (e.g. a data migration's row): give it one
+                row = history.first()
+            if row is not None:
+                w.admin_history[label] = row.history_id
