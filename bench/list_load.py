@@ -75,12 +75,13 @@ def loadavg() -> str:
 # --- 1. Query counts, in process -------------------------------------------------------------------
 
 
-def query_counts(sizes: list[int]) -> dict:
+def query_counts(sizes: list[int], only: list[str] | None = None) -> dict:
     os.environ.update(BENCH_ENV)
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -88,9 +89,9 @@ def query_counts(sizes: list[int]) -> dict:
 
     import khcn.research.views as research_views
 
-    staff = get_user_model().objects.get(username=STAFF_USER)
     anonymous, client = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
-    client.force_login(staff)
+    if not only or any(o in "staff" for o in only):
+        client.force_login(get_user_model().objects.get(username=STAFF_USER))
     out: dict = {}
     for n in sizes:
         research_views.PAGE_SIZE = n
@@ -99,10 +100,15 @@ def query_counts(sizes: list[int]) -> dict:
             ("floor", anonymous, f"/bench/floor/?n={n}"),
             ("floor ids", anonymous, f"/bench/floor/?n={n}&ids=1"),
             ("public", anonymous, f"/csdl/nhiem-vu/?so-dong={n}"),
+            ("public cold", anonymous, f"/csdl/nhiem-vu/?so-dong={n}"),  # its facet cache emptied first
             ("staff", client, "/nhiem-vu/danh-muc/"),
             ("api", anonymous, "/api/v1/tasks/"),
         ):
-            c.get(url)  # warm: content types, templates
+            if only and not any(o in name for o in only):
+                continue
+            c.get(url)  # warm: content types, templates (and the public list's facet cache)
+            if name == "public cold":
+                cache.clear()
             with CaptureQueriesContext(connection) as ctx:
                 response = c.get(url)
             assert response.status_code == 200, (url, response.status_code)
@@ -222,6 +228,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,50,100", help="page sizes for the query counts")
     parser.add_argument("--skip-load", action="store_true", help="query counts only")
     parser.add_argument("--json", help="write all figures to this file")
+    parser.add_argument(
+        "--only",
+        help="comma-separated parts of endpoint names to measure, e.g. 'constant,floor,public' "
+        "(no staff login needed without 'staff')",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must point at PostgreSQL (see the docstring)")
@@ -234,7 +245,12 @@ def main() -> None:
             check=True,
         )
     result: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "load_before": loadavg()}
-    result["queries"] = query_counts([int(n) for n in args.sizes.split(",")])
+    only = [o.strip() for o in args.only.split(",")] if args.only else None
+    if only:
+        for name in list(ENDPOINTS):
+            if not any(o in name for o in only):
+                del ENDPOINTS[name]
+    result["queries"] = query_counts([int(n) for n in args.sizes.split(",")], only)
     for name, by_size in result["queries"].items():
         row = "  ".join(f"{n}: {v['queries']} q, {v['sql_ms']} ms SQL, {v['bytes']:,} B" for n, v in by_size.items())
         print(f"{name:>7}  {row}", flush=True)
@@ -246,7 +262,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         proc = start_gunicorn(port, args.workers, args.worker_class, args.gunicorn_threads)
         try:
-            cookie = staff_cookie(base)
+            cookie = staff_cookie(base) if any("staff" in name for name in ENDPOINTS) else ""
             cookies = {name: (cookie if "staff" in name else "") for name in ENDPOINTS}
             result["bytes"] = {name: check(base, path, cookies[name]) for name, path in ENDPOINTS.items()}
             result["gunicorn"] = (
@@ -265,7 +281,8 @@ def main() -> None:
                         f"p99 {run['p99_ms']:7.1f} ms  non-2xx {run['non2xx']}  {run['errors']}  load {run['load']}",
                         flush=True,
                     )
-            check(base, ENDPOINTS["staff list, 50 rows"], cookie)  # the session held for the whole run
+            if cookie:
+                check(base, ENDPOINTS["staff list, 50 rows"], cookie)  # the session held for the whole run
         finally:
             stop(proc)
         result["runs"] = runs
