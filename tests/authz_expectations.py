@@ -600,9 +600,4 @@ ADMIN_CUSTOM: dict[str, frozenset[str]] = {
 # Back-office cells where the code is known to answer against the rule above: (URL name, principal)
 # -> why. The matrix asserts the wrong answer there, so fixing the bug fails the cell and asks for
 # the row to be removed.
-ADMIN_KNOWN_BUGS: dict[tuple[str, str], str] = {
-    (f"{model}_{page}", SUPERUSER): "accounts.permissions.can_see_personal_data refuses the superuser: "
-    "has_role() admits superusers, so `not has_role(user, PROVINCIAL_LEADER)` is False for them"
-    for model in ("directory_person", "radiation_workercertificate")
-    for page in ("tabular_export_xlsx", "tabular_export_csv")
-}
+ADMIN_KNOWN_BUGS: dict[tuple[str, str], str] = {}
