@@ -95,6 +95,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=100, help="timed searches per pool")
     parser.add_argument("--vocabulary", choices=["perf-notes", "small"], default="perf-notes")
+    parser.add_argument(
+        "--tradeoff", default="1000,5000,20000,100000",
+        help="rank-candidate settings to compare at the end (latency against overlap@20), comma-separated",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the entries already in DATABASE_URL")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="khcn-bench-search-")
@@ -203,6 +207,28 @@ def main() -> None:
         shown = f"> {search.count_cap():,}" if results.capped else f"{results.total:,}"
         print(f"| {q} | {shown} | {results.capped} | {statistics.median(runs):.1f} | "
               f"{statistics.median(ranked_runs):.1f} | {overlap}/20 |")  # fmt: skip
+    # The trade-off the two settings make: more candidates, closer to the full ranking, slower.
+    from django.conf import settings
+
+    print()
+    print("| rank candidates | count cap | p50 ms | p95 ms | mean overlap@20 | queries at 20/20 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    exact_top = {q: plain(q, True) for q in NO_DIACRITICS}
+    for candidates in [int(c) for c in args.tradeoff.split(",") if c.strip()]:
+        settings.KHCN_SEARCH_RANK_CANDIDATES = candidates
+        settings.KHCN_SEARCH_COUNT_CAP = max(search.count_cap(), candidates)
+        times, overlaps = [], []
+        for q in NO_DIACRITICS:
+            search.search(q)  # warm-up
+            for _ in range(5):
+                t0 = time.perf_counter()
+                results = search.search(q)
+                times.append((time.perf_counter() - t0) * 1000)
+            overlaps.append(len({h.entry.pk for h in results.hits} & set(exact_top[q])))
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        print(f"| {candidates:,} | {search.count_cap():,} | {statistics.median(times):.1f} | {p95:.1f} | "
+              f"{statistics.mean(overlaps):.1f}/20 | {sum(o == 20 for o in overlaps)}/{len(overlaps)} |")  # fmt: skip
 
 
 if __name__ == "__main__":
