@@ -272,7 +272,7 @@ def _file_fields() -> Iterable[tuple[str, str]]:
         if hasattr(model, "instance_type") or not model._meta.managed:
             continue
         for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, FileField):
+            if isinstance(model_field, FileField) and model_field.column:
                 yield model._meta.db_table, model_field.column
 
 
