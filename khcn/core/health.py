@@ -42,6 +42,9 @@ def check_database() -> dict[str, Any]:
 def check_storage() -> dict[str, Any]:
     """Uploads and exports are written under MEDIA_ROOT: write a file there and remove it."""
     try:
+        # A new installation has no upload yet: storage creates MEDIA_ROOT with the first file, and
+        # so does this check, rather than reporting a healthy site as down.
+        os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".health-", delete=False) as probe:
             probe.write(b"ok")
             probe.flush()

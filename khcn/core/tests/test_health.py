@@ -72,11 +72,21 @@ def test_database_down_is_503(client):
 
 
 def test_storage_not_writable_is_503(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "khong-co"  # does not exist: nothing can be written there
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_bytes(b"")
+    settings.MEDIA_ROOT = blocker / "media"  # under a file: nothing can be written there
     response = client.get(URL)
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == {"status": "down"}
-    assert "khong-co" not in response.content.decode()
+    assert "khong-phai" not in response.content.decode()
+
+
+def test_a_new_installation_without_uploads_is_healthy(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "chua-co"  # no upload yet: the folder does not exist
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"] == {"status": "ok"}
+    assert (tmp_path / "chua-co").is_dir()
 
 
 def test_storage_write_error_is_503(client):
