@@ -89,6 +89,17 @@ def test_submission_errors_are_400(build, proposals, host_user):
     assert response.status_code == 400
 
 
+def test_a_code_with_a_nul_character_is_400_not_a_server_error(build, proposals, host_user):
+    # PostgreSQL cannot compare text holding NUL: the lookup itself failed with a 500 (schemathesis).
+    before = Proposal.objects.count()
+    data = _payload(build, proposals["call"])
+    data["field"] = "\x00" + data["field"]
+    response = token_client(host_user).post("/api/v1/proposals/", data, format="json")
+    assert response.status_code == 400
+    assert "field" in response.json()
+    assert Proposal.objects.count() == before
+
+
 def test_staff_submits_paper_proposal(build, proposals, science_officer, org_b):
     response = token_client(science_officer).post(
         "/api/v1/proposals/", _payload(build, proposals["call"], proposer_org=org_b.pk), format="json"

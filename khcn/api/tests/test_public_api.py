@@ -75,7 +75,7 @@ def test_search_says_when_the_count_is_capped(api, world, settings):
     settings.KHCN_SEARCH_COUNT_CAP = 1
     data = api.get("/api/v1/search/", {"q": "long nhan"}).json()
     assert data["capped"] is True
-    assert data["total"] == 2  # cap + 1: "more than 1"
+    assert data["total"] > 1  # a lower bound past the cap: "more than 1"
 
 
 def test_anonymous_rate_limit(api, world, settings):

@@ -253,9 +253,13 @@ def test_dataset_exports_escape_formula_cells():
     import csv
     import io
 
+    from django.db import connection
     from openpyxl import load_workbook
 
-    for n, value in enumerate(DANGEROUS):
+    # PostgreSQL refuses NUL in text, so no stored record can carry one there; the writers' own
+    # test above covers a NUL-led cell on every database.
+    stored = [v for v in DANGEROUS if connection.vendor != "postgresql" or "\x00" not in v]
+    for n, value in enumerate(stored):
         Organisation.objects.create(
             name=value + f" {n}", tax_code=f"09001000{n:02d}", kind=Organisation.Kind.ENTERPRISE
         )
