@@ -6,8 +6,10 @@ can link it to exactly the records behind it. The research app declares its figu
 drill-down and the exports treat every key alike. A key that no app has registered (yet) is
 reported as "chưa ghi nhận", never as a number.
 
-Cost: two queries for the area, then one query per metric per period (this period and the
-previous one), plus two for the plan's groups and decision: bounded by the layout, not the data.
+Cost: two queries for the area, then one query per group of figures declared on the same
+records (`khcn.core.metrics.Records`: every figure and both periods in one statement) and one per
+other metric per period (this period and the previous one), plus two for the plan's groups and
+decision: bounded by the layout, not the data.
 """
 
 from __future__ import annotations
@@ -226,12 +228,36 @@ def area_units(area: AdministrativeUnit | None) -> Units:
     return None if area is None else unit_ids_within(area)
 
 
-def _figure(key: str, section: str, period: Period, units: Units, compare: bool) -> Figure:
+def figure_values(
+    requests: list[tuple[str, Period]], units: Units, compare: bool = True
+) -> dict[tuple[str, Period], int]:
+    """The value of every (key, period) asked for (and of the period before, with `compare`),
+    the figures that count the same records counted together (core.metrics.compute_many)."""
+    metric_requests: list[tuple[Metric, Period]] = []
+    for key, period in requests:
+        metric = resolve(key)
+        if metric is not None:
+            metric_requests.append((metric, period))
+            if compare:
+                metric_requests.append((metric, period.previous()))
+    return core_metrics.compute_many(metric_requests, units)
+
+
+def _figure(
+    key: str,
+    section: str,
+    period: Period,
+    units: Units,
+    compare: bool,
+    values: dict[tuple[str, Period], int] | None = None,
+) -> Figure:
+    if values is None:
+        values = figure_values([(key, period)], units, compare)
     metric = resolve(key)
     if metric is None:
         return Figure(key, section, key, "", "", period, None)
-    value = compute(metric, period, units)
-    previous = compute(metric, period.previous(), units) if compare else None
+    value = values[(key, period)]
+    previous = values[(key, period.previous())] if compare else None
     return Figure(
         key=key,
         section=section,
@@ -307,13 +333,21 @@ def build_report(period: Period, area: AdministrativeUnit | None = None, *, comp
         "decision_date": format_date(report.decision_date) or NOT_RECORDED,
         "groups": _groups_text(report.plan_groups),
     }
-    for section in layout.SECTIONS:
-        # The plan is a year's plan: shown for a calendar-year report only.
-        if section.year_offset and not report.is_year:
-            continue
-        section_period = plan_period if section.year_offset else period
+    # The plan is a year's plan: shown for a calendar-year report only.
+    sections = [
+        (section, plan_period if section.year_offset else period)
+        for section in layout.SECTIONS
+        if not (section.year_offset and not report.is_year)
+    ]
+    # Every figure first, so that the figures counting the same records are counted together.
+    values = figure_values(
+        [(key, section_period) for section, section_period in sections for line in section.lines for key in line.keys],
+        units,
+        compare,
+    )
+    for section, section_period in sections:
         figures = {
-            key: _figure(key, section.code, section_period, units, compare)
+            key: _figure(key, section.code, section_period, units, compare, values)
             for line in section.lines
             for key in line.keys
         }

@@ -69,16 +69,24 @@ def build_statistics(
     forms: list[StatForm] = []
     if regime is not None:
         lines = StatisticsLine.objects.active().order_by("order", "pk")
-        for form in (
+        stat_forms = list(
             StatisticsForm.objects.active()
             .filter(regime=regime)
             .prefetch_related(Prefetch("lines", queryset=lines))
             .order_by("order", "code")
-        ):
+        )
+        # Every line's figure at once: lines counting the same records share one statement.
+        values = services.figure_values(
+            [(line.metric_key, period) for form in stat_forms for line in form.lines.all() if line.metric_key],  # type: ignore[attr-defined]
+            units,
+        )
+        for form in stat_forms:
             stat = StatForm(form.code, form.title)
             for line in form.lines.all():  # type: ignore[attr-defined]
                 figure = (
-                    services._figure(line.metric_key, "statistics", period, units, True) if line.metric_key else None
+                    services._figure(line.metric_key, "statistics", period, units, True, values)
+                    if line.metric_key
+                    else None
                 )
                 stat.lines.append(StatLine(line.number, line.label, line.unit, line.metric_key, figure))
             forms.append(stat)

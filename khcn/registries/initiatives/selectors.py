@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from khcn.accounts.permissions import is_department_staff
 from khcn.councils.models import Council, CouncilObject, Meeting
@@ -78,8 +78,14 @@ def council_meetings(initiative_ids: QuerySet | None = None) -> QuerySet[Meeting
     """Sessions of initiatives councils; with `initiative_ids`, only councils judging one of them."""
     qs = Meeting.objects.active().filter(council__kind=Council.Kind.INITIATIVES, council__archived_at__isnull=True)
     if initiative_ids is not None:
-        objects = CouncilObject.objects.active().filter(
-            council=OuterRef("council"), content_type=_content_type(), object_id__in=initiative_ids
+        # The councils first (a handful for a province), then their sessions. DISTINCT keeps
+        # PostgreSQL from flattening this into a per-session EXISTS, which it plans as a probe of
+        # every object of every session's council (hundreds each): 4x slower at national scale.
+        councils = (
+            CouncilObject.objects.active()
+            .filter(content_type=_content_type(), object_id__in=initiative_ids)
+            .values("council_id")
+            .distinct()
         )
-        qs = qs.filter(Exists(objects))
+        qs = qs.filter(council_id__in=councils)
     return qs

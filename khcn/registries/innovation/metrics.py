@@ -10,43 +10,45 @@ where it was held.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Period, Records, in_units, register
 from khcn.registries.innovation.models import Event, EventParticipation, StartupSupport, Training
 from khcn.registries.innovation.selectors import years_of
 
 SECTION = "innovation"
 
 
-def supports(period: Period, units: Units) -> QuerySet[StartupSupport]:
+def _support_years(period: Period) -> Q:
     first, last = years_of(period)
-    return StartupSupport.objects.active().filter(
-        year__gte=first, year__lte=last, **in_units("enterprise__administrative_unit", units)
-    )
+    return Q(year__gte=first, year__lte=last)
 
 
-def events(period: Period, units: Units) -> QuerySet[Event]:
-    return Event.objects.active().filter(
-        start_date__gte=period.start, start_date__lt=period.end, **in_units("administrative_unit", units)
-    )
-
-
-def techfest_participations(period: Period, units: Units) -> QuerySet[EventParticipation]:
-    return EventParticipation.objects.filter(
-        event__archived_at__isnull=True,
-        event__is_techfest=True,
-        event__start_date__gte=period.start,
-        event__start_date__lt=period.end,
-        **in_units("organisation__administrative_unit", units),
-    )
-
-
-def trainings(period: Period, units: Units) -> QuerySet[Training]:
-    return Training.objects.active().filter(
-        date__gte=period.start, date__lt=period.end, **in_units("administrative_unit", units)
-    )
+# Figures over the same records share a Records: the report counts them, and the year before, in
+# one statement (khcn.core.metrics.compute_many).
+SUPPORTS = Records(
+    "innovation.supports",
+    queryset=lambda units: StartupSupport.objects.active().filter(**in_units("enterprise__administrative_unit", units)),
+    in_period=_support_years,
+)
+EVENTS = Records(
+    "innovation.events",
+    queryset=lambda units: Event.objects.active().filter(**in_units("administrative_unit", units)),
+    in_period=lambda period: Q(start_date__gte=period.start, start_date__lt=period.end),
+)
+TECHFEST_PARTICIPATIONS = Records(
+    "innovation.techfest_participations",
+    queryset=lambda units: EventParticipation.objects.filter(
+        event__archived_at__isnull=True, event__is_techfest=True, **in_units("organisation__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(event__start_date__gte=period.start, event__start_date__lt=period.end),
+)
+TRAININGS = Records(
+    "innovation.trainings",
+    queryset=lambda units: Training.objects.active().filter(**in_units("administrative_unit", units)),
+    in_period=lambda period: Q(date__gte=period.start, date__lt=period.end),
+)
 
 
 register(
@@ -54,7 +56,7 @@ register(
         key="innovation.startups_supported",
         label=_("Doanh nghiệp khởi nghiệp đổi mới sáng tạo được hỗ trợ"),
         section=SECTION,
-        queryset=supports,
+        queryset=SUPPORTS.figure(),
         aggregate="distinct",
         field="enterprise",
         unit=_("doanh nghiệp"),
@@ -66,7 +68,7 @@ register(
         key="innovation.startup_support_amount",
         label=_("Kinh phí hỗ trợ khởi nghiệp"),
         section=SECTION,
-        queryset=supports,
+        queryset=SUPPORTS.figure(),
         aggregate="sum",
         field="amount",
         unit=_("đồng"),
@@ -78,7 +80,7 @@ register(
         key="innovation.techfest_enterprises",
         label=_("Doanh nghiệp tham gia sự kiện Techfest, kết nối cung – cầu công nghệ"),
         section=SECTION,
-        queryset=techfest_participations,
+        queryset=TECHFEST_PARTICIPATIONS.figure(),
         aggregate="distinct",
         field="organisation",
         unit=_("doanh nghiệp"),
@@ -90,7 +92,7 @@ register(
         key="innovation.trainees",
         label=_("Lượt người được tập huấn về sở hữu trí tuệ, khởi nghiệp, đổi mới sáng tạo"),
         section=SECTION,
-        queryset=trainings,
+        queryset=TRAININGS.figure(),
         aggregate="sum",
         field="trainee_count",
         unit=_("người"),
@@ -102,7 +104,7 @@ register(
         key="innovation.trainings",
         label=_("Lớp tập huấn về sở hữu trí tuệ, khởi nghiệp, đổi mới sáng tạo"),
         section=SECTION,
-        queryset=trainings,
+        queryset=TRAININGS.figure(),
         unit=_("lớp"),
         order=31,
     )
@@ -112,7 +114,7 @@ register(
         key="innovation.events",
         label=_("Sự kiện khởi nghiệp, đổi mới sáng tạo do Sở tổ chức, phối hợp tổ chức"),
         section=SECTION,
-        queryset=lambda period, units: events(period, units).filter(organised_by_department=True),
+        queryset=EVENTS.figure(Q(organised_by_department=True)),
         unit=_("sự kiện"),
         order=40,
     )
@@ -122,9 +124,7 @@ register(
         key="innovation.startup_days",
         label=_("trong đó ngày hội khởi nghiệp"),
         section=SECTION,
-        queryset=lambda period, units: events(period, units).filter(
-            organised_by_department=True, kind=Event.Kind.STARTUP_DAY
-        ),
+        queryset=EVENTS.figure(Q(organised_by_department=True, kind=Event.Kind.STARTUP_DAY)),
         unit=_("sự kiện"),
         order=41,
     )

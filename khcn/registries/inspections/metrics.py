@@ -8,51 +8,44 @@ campaign is its own (địa bàn); of an establishment or a fine, the establishm
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Records, in_units, register
 from khcn.registries.inspections.models import Finding, InspectedEstablishment, Inspection, InspectionKind, Sanction
 
 SECTION = "inspections"
 
-
-def campaigns(period: Period, units: Units, kind: str) -> QuerySet[Inspection]:
-    return Inspection.objects.active().filter(
-        kind=kind, start_date__gte=period.start, start_date__lt=period.end, **in_units("administrative_unit", units)
-    )
-
-
-def coverage(period: Period, units: Units, kind: str) -> QuerySet[InspectedEstablishment]:
-    return InspectedEstablishment.objects.filter(
-        inspection__archived_at__isnull=True,
-        inspection__kind=kind,
-        inspection__start_date__gte=period.start,
-        inspection__start_date__lt=period.end,
-        **in_units("organisation__administrative_unit", units),
-    )
-
-
-def sanctions(period: Period, units: Units) -> QuerySet[Sanction]:
-    return Sanction.objects.active().filter(
-        inspection__archived_at__isnull=True,
-        decision_date__gte=period.start,
-        decision_date__lt=period.end,
-        **in_units("organisation__administrative_unit", units),
-    )
-
-
-def violations(period: Period, units: Units) -> QuerySet[Finding]:
-    return (
+# Figures over the same records share a Records: the report counts them, and the year before, in
+# one statement (khcn.core.metrics.compute_many).
+CAMPAIGNS = Records(
+    "inspections.campaigns",
+    queryset=lambda units: Inspection.objects.active().filter(**in_units("administrative_unit", units)),
+    in_period=lambda period: Q(start_date__gte=period.start, start_date__lt=period.end),
+)
+COVERAGE = Records(
+    "inspections.coverage",
+    queryset=lambda units: InspectedEstablishment.objects.filter(
+        inspection__archived_at__isnull=True, **in_units("organisation__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(inspection__start_date__gte=period.start, inspection__start_date__lt=period.end),
+)
+SANCTIONS = Records(
+    "inspections.sanctions",
+    queryset=lambda units: Sanction.objects.active().filter(
+        inspection__archived_at__isnull=True, **in_units("organisation__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(decision_date__gte=period.start, decision_date__lt=period.end),
+)
+VIOLATIONS = Records(
+    "inspections.violations",
+    queryset=lambda units: (
         Finding.objects.active()
         .exclude(violation="")
-        .filter(
-            inspection__archived_at__isnull=True,
-            inspection__start_date__gte=period.start,
-            inspection__start_date__lt=period.end,
-            **in_units("organisation__administrative_unit", units),
-        )
-    )
+        .filter(inspection__archived_at__isnull=True, **in_units("organisation__administrative_unit", units))
+    ),
+    in_period=lambda period: Q(inspection__start_date__gte=period.start, inspection__start_date__lt=period.end),
+)
 
 
 register(
@@ -60,7 +53,7 @@ register(
         key="inspections.inspections",
         label=_("Cuộc thanh tra"),
         section=SECTION,
-        queryset=lambda period, units: campaigns(period, units, InspectionKind.INSPECTION),
+        queryset=CAMPAIGNS.figure(Q(kind=InspectionKind.INSPECTION)),
         unit=_("cuộc"),
         order=10,
     )
@@ -70,7 +63,7 @@ register(
         key="inspections.inspected_establishments",
         label=_("Cơ sở được thanh tra"),
         section=SECTION,
-        queryset=lambda period, units: coverage(period, units, InspectionKind.INSPECTION),
+        queryset=COVERAGE.figure(Q(inspection__kind=InspectionKind.INSPECTION)),
         aggregate="distinct",
         field="organisation",
         unit=_("cơ sở"),
@@ -82,7 +75,7 @@ register(
         key="inspections.checks",
         label=_("Cuộc kiểm tra"),
         section=SECTION,
-        queryset=lambda period, units: campaigns(period, units, InspectionKind.CHECK),
+        queryset=CAMPAIGNS.figure(Q(kind=InspectionKind.CHECK)),
         unit=_("cuộc"),
         order=20,
     )
@@ -92,7 +85,7 @@ register(
         key="inspections.checked_establishments",
         label=_("Cơ sở sản xuất, kinh doanh được kiểm tra"),
         section=SECTION,
-        queryset=lambda period, units: coverage(period, units, InspectionKind.CHECK),
+        queryset=COVERAGE.figure(Q(inspection__kind=InspectionKind.CHECK)),
         aggregate="distinct",
         field="organisation",
         unit=_("cơ sở"),
@@ -104,7 +97,7 @@ register(
         key="inspections.violations",
         label=_("Vi phạm phát hiện"),
         section=SECTION,
-        queryset=violations,
+        queryset=VIOLATIONS.figure(),
         unit=_("vi phạm"),
         order=30,
     )
@@ -114,7 +107,7 @@ register(
         key="inspections.sanctions",
         label=_("Quyết định xử phạt vi phạm hành chính"),
         section=SECTION,
-        queryset=sanctions,
+        queryset=SANCTIONS.figure(),
         unit=_("quyết định"),
         order=40,
     )
@@ -124,7 +117,7 @@ register(
         key="inspections.fines_total",
         label=_("Tiền phạt vi phạm hành chính"),
         section=SECTION,
-        queryset=sanctions,
+        queryset=SANCTIONS.figure(),
         aggregate="sum",
         field="amount",
         unit=_("đồng"),

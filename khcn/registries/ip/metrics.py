@@ -13,7 +13,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Period, Records, Units, in_units, register
+from khcn.directory.models import Organisation, Person
 from khcn.registries.ip.models import IPSupportCase, Mark, UseRightCertificate, UseRightKind
 
 SECTION = "ip"
@@ -23,29 +24,52 @@ def _years(period: Period) -> tuple[int, int]:
     return period.start.year, (period.end - dt.timedelta(days=1)).year
 
 
-def support_cases(period: Period, units: Units) -> QuerySet[IPSupportCase]:
+def _applicant_in(units: Units, path: str = "") -> Q:
+    """Cases whose applicant is in the area (an organisation's unit; an individual's organisation's
+    unit, or where they live); `path` leads from the counted record to its case."""
+    if units is None:
+        return Q()
+    # As sets of applicants, not as joins: PostgreSQL cannot push an OR across left joins down, and
+    # hashed every organisation and person of the country (0.35 s); two hashed subplans of the
+    # area's organisations and people are a few milliseconds.
+    organisations = Organisation.objects.filter(administrative_unit_id__in=units).values("pk")
+    people = Person.objects.filter(Q(organisation__in=organisations) | Q(residence_id__in=units)).values("pk")
+    return Q(**{f"{path}applicant_organisation__in": organisations}) | Q(**{f"{path}applicant_person__in": people})
+
+
+def _case_years(period: Period, path: str = "") -> Q:
     first, last = _years(period)
-    qs = IPSupportCase.objects.active().filter(year__gte=first, year__lte=last)
-    if units is not None:
-        qs = qs.filter(
-            Q(applicant_organisation__administrative_unit_id__in=units)
-            | Q(applicant_person__organisation__administrative_unit_id__in=units)
-            | Q(applicant_person__residence_id__in=units)
-        )
-    return qs
+    return Q(**{f"{path}year__gte": first, f"{path}year__lte": last})
+
+
+# Figures over the same records share a Records: the report counts them, and the year before, in
+# one statement (khcn.core.metrics.compute_many).
+SUPPORT_CASES = Records(
+    "ip.support_cases",
+    queryset=lambda units: IPSupportCase.objects.active().filter(_applicant_in(units)),
+    in_period=_case_years,
+)
+# The marks of those cases (a mark has one case: the join repeats no mark).
+SUPPORTED_MARKS = Records(
+    "ip.supported_marks",
+    queryset=lambda units: Mark.objects.active().filter(
+        Q(case__archived_at__isnull=True) & _applicant_in(units, "case__")
+    ),
+    in_period=lambda period: _case_years(period, "case__"),
+)
+CERTIFICATES = Records(
+    "ip.use_right_certificates",
+    queryset=lambda units: UseRightCertificate.objects.active().filter(**in_units("area_unit", units)),
+    in_period=lambda period: Q(issue_date__gte=period.start, issue_date__lt=period.end),
+)
+
+
+def support_cases(period: Period, units: Units) -> QuerySet[IPSupportCase]:
+    return SUPPORT_CASES.figure()(period, units)
 
 
 def supported_marks(period: Period, units: Units) -> QuerySet[Mark]:
-    return Mark.objects.active().filter(case__in=support_cases(period, units))
-
-
-def certificates_issued(kind: str):  # type: ignore[no-untyped-def]
-    def queryset(period: Period, units: Units) -> QuerySet[UseRightCertificate]:
-        return UseRightCertificate.objects.active().filter(
-            kind=kind, issue_date__gte=period.start, issue_date__lt=period.end, **in_units("area_unit", units)
-        )
-
-    return queryset
+    return SUPPORTED_MARKS.figure()(period, units)
 
 
 register(
@@ -53,7 +77,7 @@ register(
         key="ip.support_organisations",
         label=_("Tổ chức được hỗ trợ đăng ký nhãn hiệu, kiểu dáng công nghiệp"),
         section=SECTION,
-        queryset=lambda period, units: support_cases(period, units).filter(applicant_organisation__isnull=False),
+        queryset=SUPPORT_CASES.figure(Q(applicant_organisation__isnull=False)),
         aggregate="distinct",
         field="applicant_organisation",
         unit="tổ chức",
@@ -65,7 +89,7 @@ register(
         key="ip.support_individuals",
         label=_("Cá nhân được hỗ trợ đăng ký nhãn hiệu, kiểu dáng công nghiệp"),
         section=SECTION,
-        queryset=lambda period, units: support_cases(period, units).filter(applicant_person__isnull=False),
+        queryset=SUPPORT_CASES.figure(Q(applicant_person__isnull=False)),
         aggregate="distinct",
         field="applicant_person",
         unit="cá nhân",
@@ -77,7 +101,7 @@ register(
         key="ip.supported_marks",
         label=_("Nhãn hiệu, kiểu dáng công nghiệp được hỗ trợ đăng ký"),
         section=SECTION,
-        queryset=supported_marks,
+        queryset=SUPPORTED_MARKS.figure(),
         unit="nhãn hiệu, kiểu dáng",
         order=12,
     )
@@ -87,7 +111,7 @@ register(
         key="ip.supported_marks_granted",
         label=_("trong đó đã được cấp văn bằng"),
         section=SECTION,
-        queryset=lambda period, units: supported_marks(period, units).filter(status=Mark.Status.GRANTED),
+        queryset=SUPPORTED_MARKS.figure(Q(status=Mark.Status.GRANTED)),
         unit="văn bằng",
         order=13,
     )
@@ -97,7 +121,7 @@ register(
         key="ip.support_amount",
         label=_("Kinh phí hỗ trợ đăng ký nhãn hiệu, kiểu dáng"),
         section=SECTION,
-        queryset=support_cases,
+        queryset=SUPPORT_CASES.figure(),
         aggregate="sum",
         field="support_amount",
         unit="đồng",
@@ -109,7 +133,7 @@ register(
         key="ip.certification_mark_certificates",
         label=_("Giấy chứng nhận quyền sử dụng nhãn hiệu chứng nhận “Long nhãn Hưng Yên”"),
         section=SECTION,
-        queryset=certificates_issued(UseRightKind.CERTIFICATION_MARK),
+        queryset=CERTIFICATES.figure(Q(kind=UseRightKind.CERTIFICATION_MARK)),
         unit="giấy chứng nhận",
         order=20,
     )
@@ -119,7 +143,7 @@ register(
         key="ip.gi_certificates",
         label=_("Giấy chứng nhận quyền sử dụng chỉ dẫn địa lý “Hưng Yên” cho sản phẩm nhãn lồng"),
         section=SECTION,
-        queryset=certificates_issued(UseRightKind.GEOGRAPHICAL_INDICATION),
+        queryset=CERTIFICATES.figure(Q(kind=UseRightKind.GEOGRAPHICAL_INDICATION)),
         unit="giấy chứng nhận",
         order=21,
     )

@@ -8,22 +8,22 @@ area of a document is its issuer's administrative unit.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Records, in_units, register
 from khcn.registries.legaldocs.models import LegalDocument
 
 SECTION = "legaldocs"
 
-
-def drafted(period: Period, units: Units) -> QuerySet[LegalDocument]:
-    return LegalDocument.objects.active().filter(
-        drafted_by_department=True,
-        issue_date__gte=period.start,
-        issue_date__lt=period.end,
-        **in_units("issuer__administrative_unit", units),
-    )
+# Both figures count the same documents (the report does it in one statement, with the year before).
+DRAFTED = Records(
+    "legaldocs.drafted",
+    queryset=lambda units: LegalDocument.objects.active().filter(
+        drafted_by_department=True, **in_units("issuer__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(issue_date__gte=period.start, issue_date__lt=period.end),
+)
 
 
 register(
@@ -31,7 +31,7 @@ register(
         key="legaldocs.normative",
         label=_("Văn bản quy phạm pháp luật do Sở tham mưu ban hành"),
         section=SECTION,
-        queryset=lambda period, units: drafted(period, units).filter(kind=LegalDocument.Kind.NORMATIVE),
+        queryset=DRAFTED.figure(Q(kind=LegalDocument.Kind.NORMATIVE)),
         unit=_("văn bản"),
         order=10,
     )
@@ -41,7 +41,7 @@ register(
         key="legaldocs.directive",
         label=_("Văn bản chỉ đạo, điều hành do Sở tham mưu ban hành"),
         section=SECTION,
-        queryset=lambda period, units: drafted(period, units).filter(kind=LegalDocument.Kind.DIRECTIVE),
+        queryset=DRAFTED.figure(Q(kind=LegalDocument.Kind.DIRECTIVE)),
         unit=_("văn bản"),
         order=20,
     )

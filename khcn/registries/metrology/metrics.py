@@ -8,33 +8,26 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Records, in_units, register
 from khcn.registries.metrology.models import Verification
 
 SECTION = "metrology"
 
-
-def verifications(period: Period, units: Units) -> QuerySet[Verification]:
-    return Verification.objects.active().filter(
-        date__gte=period.start, date__lt=period.end, **in_units("instrument__owner__administrative_unit", units)
-    )
-
-
-def verifications_passed(period: Period, units: Units) -> QuerySet[Verification]:
-    # "Được kiểm định, cấp giấy chứng nhận và dán tem": passed, with both marks.
-    return (
-        verifications(period, units)
-        .filter(result=Verification.Result.PASSED)
-        .exclude(certificate_no="")
-        .exclude(stamp_no="")
-    )
-
-
-def verifications_rejected(period: Period, units: Units) -> QuerySet[Verification]:
-    return verifications(period, units).filter(result=Verification.Result.FAILED)
+# The three figures count the same verifications, each with its own condition: the report counts
+# them, for the year and the year before, in one statement (khcn.core.metrics.compute_many).
+VERIFICATIONS = Records(
+    "metrology.verifications",
+    queryset=lambda units: Verification.objects.active().filter(
+        **in_units("instrument__owner__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(date__gte=period.start, date__lt=period.end),
+)
+# "Được kiểm định, cấp giấy chứng nhận và dán tem": passed, with both marks.
+PASSED = Q(result=Verification.Result.PASSED) & ~Q(certificate_no="") & ~Q(stamp_no="")
+REJECTED = Q(result=Verification.Result.FAILED)
 
 
 register(
@@ -42,7 +35,7 @@ register(
         key="metrology.verified",
         label=cast(str, _("Phương tiện đo được kiểm định")),
         section=SECTION,
-        queryset=verifications,
+        queryset=VERIFICATIONS.figure(),
         unit="phương tiện",
         order=10,
     )
@@ -52,7 +45,7 @@ register(
         key="metrology.passed",
         label=cast(str, _("Phương tiện đo đạt, được cấp giấy chứng nhận và dán tem")),
         section=SECTION,
-        queryset=verifications_passed,
+        queryset=VERIFICATIONS.figure(PASSED),
         unit="phương tiện",
         order=20,
     )
@@ -62,7 +55,7 @@ register(
         key="metrology.rejected",
         label=cast(str, _("Phương tiện đo không đạt, bị loại bỏ")),
         section=SECTION,
-        queryset=verifications_rejected,
+        queryset=VERIFICATIONS.figure(REJECTED),
         unit="phương tiện",
         order=30,
     )

@@ -10,50 +10,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Records, in_units, register
 from khcn.registries.radiation.models import MeasurementPoint, RadiationLicence, Training, WorkerCertificate
 
 SECTION = "radiation"
 
-
-def licences_issued(period: Period, units: Units) -> QuerySet[RadiationLicence]:
-    """Licences appraised and issued in the period (every procedure: new, renewal, amendment,
-    re-issue), by issue date."""
-    return RadiationLicence.objects.active().filter(
-        issue_date__gte=period.start,
-        issue_date__lt=period.end,
-        **in_units("facility__administrative_unit", units),
-    )
+# Figures over the same records share a Records: the report counts them, and the year before, in
+# one statement (khcn.core.metrics.compute_many).
+# Licences appraised and issued in the period (every procedure: new, renewal, amendment,
+# re-issue), by issue date.
+LICENCES = Records(
+    "radiation.licences",
+    queryset=lambda units: RadiationLicence.objects.active().filter(**in_units("facility__administrative_unit", units)),
+    in_period=lambda period: Q(issue_date__gte=period.start, issue_date__lt=period.end),
+)
+CERTIFICATES = Records(
+    "radiation.worker_certificates",
+    queryset=lambda units: WorkerCertificate.objects.active().filter(
+        **in_units("facility__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(issue_date__gte=period.start, issue_date__lt=period.end),
+)
+TRAININGS = Records(
+    "radiation.trainings",
+    queryset=lambda units: Training.objects.active().filter(**in_units("administrative_unit", units)),
+    in_period=lambda period: Q(date__gte=period.start, date__lt=period.end),
+)
+POINTS = Records(
+    "radiation.survey_points",
+    queryset=lambda units: MeasurementPoint.objects.active().filter(
+        survey__archived_at__isnull=True, **in_units("unit_named", units)
+    ),
+    in_period=lambda period: Q(measured_on__gte=period.start, measured_on__lt=period.end),
+)
 
 
 def _licences_of_kind(kind: str) -> Any:
-    return lambda period, units: licences_issued(period, units).filter(kind=kind)
-
-
-def certificates_issued(period: Period, units: Units) -> QuerySet[WorkerCertificate]:
-    return WorkerCertificate.objects.active().filter(
-        issue_date__gte=period.start,
-        issue_date__lt=period.end,
-        **in_units("facility__administrative_unit", units),
-    )
-
-
-def trainings(period: Period, units: Units) -> QuerySet[Training]:
-    return Training.objects.active().filter(
-        date__gte=period.start, date__lt=period.end, **in_units("administrative_unit", units)
-    )
-
-
-def points_measured(period: Period, units: Units) -> QuerySet[MeasurementPoint]:
-    return MeasurementPoint.objects.active().filter(
-        measured_on__gte=period.start,
-        measured_on__lt=period.end,
-        survey__archived_at__isnull=True,
-        **in_units("unit_named", units),
-    )
+    return LICENCES.figure(Q(kind=kind))
 
 
 def _metric(key: str, label: Any, queryset: Any, unit: Any, order: int, **extra: Any) -> Metric:
@@ -64,7 +60,7 @@ def _metric(key: str, label: Any, queryset: Any, unit: Any, order: int, **extra:
 _metric(
     "radiation.licences_issued",
     _("Giấy phép tiến hành công việc bức xạ đã thẩm định và cấp"),
-    licences_issued,
+    LICENCES.figure(),
     _("giấy phép"),
     10,
 )
@@ -81,7 +77,7 @@ for _order, (_kind, _label) in enumerate(
 _metric(
     "radiation.worker_certificates_issued",
     _("Chứng chỉ nhân viên bức xạ đã cấp"),
-    certificates_issued,
+    CERTIFICATES.figure(),
     _("chứng chỉ"),
     20,
 )
@@ -90,7 +86,7 @@ _metric(
     _("Người, đơn vị được tập huấn về an toàn bức xạ và hạt nhân"),
     # Facilities' staff and anyone else outside the department; the department's own staff are
     # reported on their own line, as the 2023 report did ("50+ ... plus 15 department staff").
-    lambda period, units: trainings(period, units).exclude(audience=Training.Audience.STAFF),
+    TRAININGS.figure(~Q(audience=Training.Audience.STAFF)),
     _("người, đơn vị"),
     30,
     aggregate="sum",
@@ -99,10 +95,10 @@ _metric(
 _metric(
     "radiation.staff_trained",
     _("Cán bộ của Sở được tập huấn về an toàn bức xạ"),
-    lambda period, units: trainings(period, units).filter(audience=Training.Audience.STAFF),
+    TRAININGS.figure(Q(audience=Training.Audience.STAFF)),
     _("người"),
     31,
     aggregate="sum",
     field="trainee_count",
 )
-_metric("radiation.survey_points", _("Điểm đo phông phóng xạ môi trường"), points_measured, _("điểm"), 40)
+_metric("radiation.survey_points", _("Điểm đo phông phóng xạ môi trường"), POINTS.figure(), _("điểm"), 40)

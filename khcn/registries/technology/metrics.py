@@ -8,10 +8,10 @@ unit; of a workshop, where it was held; of an appraisal council, the projects it
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from khcn.core.metrics import Metric, Period, Units, in_units, register
+from khcn.core.metrics import Metric, Period, Records, Units, in_units, register
 from khcn.councils.models import Council
 from khcn.registries.technology import selectors
 from khcn.registries.technology.models import TechnologyOpinion, TechnologyTransferCertificate, Workshop
@@ -19,14 +19,28 @@ from khcn.registries.technology.models import TechnologyOpinion, TechnologyTrans
 SECTION = "technology"
 
 
-def opinions_given(period: Period, units: Units) -> QuerySet[TechnologyOpinion]:
-    """Opinions answered in the period (by the date of the department's answer)."""
-    return TechnologyOpinion.objects.active().filter(
-        answer_date__gte=period.start,
-        answer_date__lt=period.end,
-        project__archived_at__isnull=True,
-        **in_units("project__location", units),
-    )
+# Figures over the same records share a Records: the report counts them, and the year before, in
+# one statement (khcn.core.metrics.compute_many).
+# Opinions answered in the period (by the date of the department's answer).
+OPINIONS = Records(
+    "technology.opinions",
+    queryset=lambda units: TechnologyOpinion.objects.active().filter(
+        project__archived_at__isnull=True, **in_units("project__location", units)
+    ),
+    in_period=lambda period: Q(answer_date__gte=period.start, answer_date__lt=period.end),
+)
+WORKSHOPS = Records(
+    "technology.workshops",
+    queryset=lambda units: Workshop.objects.active().filter(**in_units("location", units)),
+    in_period=lambda period: Q(date__gte=period.start, date__lt=period.end),
+)
+CERTIFICATES = Records(
+    "technology.transfer_certificates",
+    queryset=lambda units: TechnologyTransferCertificate.objects.active().filter(
+        **in_units("transferee__administrative_unit", units)
+    ),
+    in_period=lambda period: Q(issue_date__gte=period.start, issue_date__lt=period.end),
+)
 
 
 def appraisal_councils_held(period: Period, units: Units) -> QuerySet[Council]:
@@ -41,32 +55,12 @@ def appraisal_councils_held(period: Period, units: Units) -> QuerySet[Council]:
     )
 
 
-def workshops(period: Period, units: Units) -> QuerySet[Workshop]:
-    return Workshop.objects.active().filter(
-        kind=Workshop.Kind.WORKSHOP, date__gte=period.start, date__lt=period.end, **in_units("location", units)
-    )
-
-
-def trainings(period: Period, units: Units) -> QuerySet[Workshop]:
-    return Workshop.objects.active().filter(
-        kind=Workshop.Kind.TRAINING, date__gte=period.start, date__lt=period.end, **in_units("location", units)
-    )
-
-
-def certificates_issued(period: Period, units: Units) -> QuerySet[TechnologyTransferCertificate]:
-    return TechnologyTransferCertificate.objects.active().filter(
-        issue_date__gte=period.start,
-        issue_date__lt=period.end,
-        **in_units("transferee__administrative_unit", units),
-    )
-
-
 register(
     Metric(
         key="technology.opinions",
         label=_("Dự án đầu tư được Sở tham gia ý kiến về công nghệ"),
         section=SECTION,
-        queryset=opinions_given,
+        queryset=OPINIONS.figure(),
         # Several opinions (rounds, stages) may concern one project; the report counts projects.
         aggregate="distinct",
         field="project",
@@ -79,7 +73,7 @@ register(
         key="technology.opinion_letters",
         label=_("Văn bản ý kiến về công nghệ đã trả lời"),
         section=SECTION,
-        queryset=opinions_given,
+        queryset=OPINIONS.figure(),
         unit="văn bản",
         order=11,
     )
@@ -89,9 +83,7 @@ register(
         key="technology.opinions_late",
         label=_("trong đó trả lời quá hạn"),
         section=SECTION,
-        queryset=lambda period, units: opinions_given(period, units).filter(
-            answer_due__isnull=False, answer_date__gt=F("answer_due")
-        ),
+        queryset=OPINIONS.figure(Q(answer_due__isnull=False, answer_date__gt=F("answer_due"))),
         unit="văn bản",
         order=12,
     )
@@ -111,7 +103,7 @@ register(
         key="technology.workshops",
         label=_("Hội thảo về công nghệ, chuyển giao công nghệ, sở hữu trí tuệ"),
         section=SECTION,
-        queryset=workshops,
+        queryset=WORKSHOPS.figure(Q(kind=Workshop.Kind.WORKSHOP)),
         unit="hội thảo",
         order=30,
     )
@@ -121,7 +113,7 @@ register(
         key="technology.workshop_attendees",
         label=_("Lượt tổ chức, doanh nghiệp, cơ sở sản xuất tham dự hội thảo"),
         section=SECTION,
-        queryset=workshops,
+        queryset=WORKSHOPS.figure(Q(kind=Workshop.Kind.WORKSHOP)),
         aggregate="sum",
         field="attendee_count",
         unit="người",
@@ -133,7 +125,7 @@ register(
         key="technology.trainings",
         label=_("Lớp tập huấn về công nghệ, chuyển giao công nghệ, sở hữu trí tuệ"),
         section=SECTION,
-        queryset=trainings,
+        queryset=WORKSHOPS.figure(Q(kind=Workshop.Kind.TRAINING)),
         unit="lớp",
         order=32,
     )
@@ -143,7 +135,7 @@ register(
         key="technology.training_attendees",
         label=_("Người tham dự tập huấn"),
         section=SECTION,
-        queryset=trainings,
+        queryset=WORKSHOPS.figure(Q(kind=Workshop.Kind.TRAINING)),
         aggregate="sum",
         field="attendee_count",
         unit="người",
@@ -155,9 +147,7 @@ register(
         key="technology.transfer_certificates_new",
         label=_("Giấy chứng nhận đăng ký chuyển giao công nghệ"),
         section=SECTION,
-        queryset=lambda period, units: certificates_issued(period, units).filter(
-            kind=TechnologyTransferCertificate.Kind.NEW
-        ),
+        queryset=CERTIFICATES.figure(Q(kind=TechnologyTransferCertificate.Kind.NEW)),
         unit="giấy chứng nhận",
         order=40,
     )
@@ -167,9 +157,7 @@ register(
         key="technology.transfer_certificates_amended",
         label=_("Giấy chứng nhận đăng ký gia hạn, sửa đổi, bổ sung chuyển giao công nghệ"),
         section=SECTION,
-        queryset=lambda period, units: certificates_issued(period, units).filter(
-            kind=TechnologyTransferCertificate.Kind.AMENDMENT
-        ),
+        queryset=CERTIFICATES.figure(Q(kind=TechnologyTransferCertificate.Kind.AMENDMENT)),
         unit="giấy chứng nhận",
         order=41,
     )
@@ -179,7 +167,7 @@ register(
         key="technology.transfer_contract_value",
         label=_("Tổng giá trị hợp đồng chuyển giao công nghệ được cấp giấy chứng nhận"),
         section=SECTION,
-        queryset=certificates_issued,
+        queryset=CERTIFICATES.figure(),
         aggregate="sum",
         field="contract_value",
         unit="đồng",

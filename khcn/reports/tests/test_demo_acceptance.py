@@ -12,8 +12,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from khcn.core import metrics as core_metrics
 from khcn.core.metrics import Period
-from khcn.reports import services
+from khcn.reports import layout, services
 from khcn.reports.management.commands.annual_report import find_province
 from khcn.reports.tests.test_layout import APPROXIMATE_2023, FACTS_2023, PLAN_2024, PLAN_2024_GROUPS
 
@@ -61,3 +62,18 @@ def test_the_demo_reproduces_the_seed_articles_figures():
     # must still count for today's Hưng Yên, figure for figure.
     province_report = services.build_report(Period.year(2023), find_province("33"), compare=False)
     assert _mismatches(province_report) == {}
+
+    # Figures counted together (core.metrics.Records, one statement per records) give, for every
+    # registered metric, what each figure's own queryset gives one by one; a count is the length
+    # of its drill-down list.
+    metrics = core_metrics.all_metrics() + [m for m in map(services.resolve, layout.all_keys()) if m is not None]
+    quarter = Period(dt.date(2023, 4, 1), dt.date(2023, 7, 1))
+    requests = [(m, p) for m in metrics for p in (Period.year(2023), Period.year(2022), quarter, quarter.previous())]
+    for area in (None, find_province("33")):
+        units = services.area_units(area)
+        together = core_metrics.compute_many(requests, units)
+        one_by_one = {(m.key, p): m.compute(p, units) for m, p in requests}
+        assert together == one_by_one
+        drill_down = {(m.key, p): m.queryset(p, units).count() for m, p in requests if m.aggregate == "count"}
+        assert drill_down == {k: v for k, v in together.items() if k in drill_down}
+    assert any(together.values())
