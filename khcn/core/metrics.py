@@ -139,24 +139,24 @@ def compute_many(requests: Iterable[tuple[Metric, Period]], units: Units = None)
     `metric.compute(period, units)` one by one, but the figures declared on the same `Records` in
     one statement for all their periods. Other metrics are computed one by one."""
     values: dict[tuple[str, Period], int] = {}
-    batches: dict[Records, dict[tuple[str, Period], tuple[Metric, Period]]] = {}
+    batches: dict[Records, dict[tuple[str, Period], tuple[Metric, RecordsQueryset, Period]]] = {}
     for metric, period in requests:
         if isinstance(metric.queryset, RecordsQueryset):
-            batches.setdefault(metric.queryset.records, {})[(metric.key, period)] = (metric, period)
+            batches.setdefault(metric.queryset.records, {})[(metric.key, period)] = (metric, metric.queryset, period)
         elif (metric.key, period) not in values:
             values[(metric.key, period)] = metric.compute(period, units)
     for records, batch in batches.items():
         items = list(batch.items())
         if len(items) == 1:
-            ((key, (metric, period)),) = items
+            ((key, (metric, _figure, period)),) = items
             values[key] = metric.compute(period, units)
             continue
         within = functools.reduce(
-            operator.or_, (records.in_period(span) for span in _spans(p for _m, p in batch.values()))
+            operator.or_, (records.in_period(span) for span in _spans(p for _m, _f, p in batch.values()))
         )
         aggregates = {
-            f"f{i}": metric.expression(filter=metric.queryset.condition(period))  # type: ignore[union-attr]
-            for i, (_key, (metric, period)) in enumerate(items)
+            f"f{i}": metric.expression(filter=figure.condition(period))
+            for i, (_key, (metric, figure, period)) in enumerate(items)
         }
         row = records.queryset(units).filter(within).aggregate(**aggregates)
         for i, (key, _request) in enumerate(items):
