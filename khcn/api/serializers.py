@@ -5,27 +5,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from khcn.councils.models import Council
 from khcn.directory.models import FieldOfScience, Organisation, Person, TaskForm
 from khcn.public import search as public_search
 from khcn.public import selectors as public_selectors
+from khcn.research.forms_host import MAX_FILES, MultipleFileField
 from khcn.research.models import (
     Acceptance,
     Adjustment,
+    Asset,
     Call,
     Contract,
     ContractAmendment,
     Disbursement,
     Grade,
+    MonitoringVisit,
+    Output,
     ProgressReport,
     Proposal,
+    Recovery,
     ResultApplication,
     ResultRegistration,
+    Settlement,
     Source,
     Task,
+    TaskMember,
     Tranche,
 )
 
@@ -336,7 +347,7 @@ def _document_label(document: Any) -> str | None:
 class AdjustmentSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    decision = serializers.SerializerMethodField()
+    decision = serializers.CharField(read_only=True, allow_null=True, help_text="Quyết định (số, ngày)")
 
     class Meta:
         model = Adjustment
@@ -346,15 +357,12 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         read_only_fields = fields
 
-    def get_decision(self, adjustment: Adjustment) -> str | None:
-        return _document_label(adjustment.decision)
-
 
 class AcceptanceSerializer(serializers.ModelSerializer):
     self_grade_label = serializers.CharField(source="get_self_grade_display", read_only=True)
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
     council = serializers.CharField(source="council.name", read_only=True, allow_null=True)
-    decision = serializers.SerializerMethodField()
+    decision = serializers.CharField(read_only=True, allow_null=True, help_text="Quyết định (số, ngày)")
 
     class Meta:
         model = Acceptance
@@ -363,9 +371,6 @@ class AcceptanceSerializer(serializers.ModelSerializer):
             "council", "grade", "grade_label", "graded_on", "decision",
         )  # fmt: skip
         read_only_fields = fields
-
-    def get_decision(self, acceptance: Acceptance) -> str | None:
-        return _document_label(acceptance.decision)
 
 
 class ResultRegistrationSerializer(serializers.ModelSerializer):
@@ -461,8 +466,25 @@ class ResultApplicationRecordSerializer(serializers.Serializer):
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
-class DisbursementRecordSerializer(serializers.Serializer):
-    tranche = serializers.PrimaryKeyRelatedField(queryset=Tranche.objects.none(), required=False, allow_null=True)
+class TaskScopedSerializer(serializers.Serializer):
+    """A serializer whose choices are records of one task (its outputs, assets, adjustments...):
+    `scoped` names each such field and how to find the task's records."""
+
+    scoped: dict[str, Any] = {}
+
+    def __init__(self, *args: Any, task: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if task is not None:
+            for name, records in self.scoped.items():
+                self.fields[name].queryset = records(task)  # type: ignore[attr-defined]
+
+
+class DisbursementRecordSerializer(TaskScopedSerializer):
+    scoped = {"tranche": lambda task: Tranche.objects.active().filter(contract__task=task)}
+
+    tranche = serializers.PrimaryKeyRelatedField(
+        queryset=Tranche.objects.none(), required=False, allow_null=True, default=None
+    )
     source = serializers.ChoiceField(choices=Source.choices, default=Source.STATE_BUDGET)  # type: ignore[assignment]
     kind = serializers.ChoiceField(
         choices=Tranche.Kind.choices, required=False, allow_null=True, default=None, help_text="Trống: theo đợt"
@@ -476,11 +498,6 @@ class DisbursementRecordSerializer(serializers.Serializer):
     voucher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def __init__(self, *args: Any, tranches: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if tranches is not None:
-            self.fields["tranche"].queryset = tranches  # type: ignore[attr-defined]
-
 
 class ProgressReportReviewSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[ProgressReport.Status.ACCEPTED, ProgressReport.Status.RETURNED])
@@ -491,20 +508,19 @@ class ProgressReportResubmitSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="Nội dung đã bổ sung, giải trình")
 
 
-class AdjustmentDecideSerializer(serializers.Serializer):
-    """The decision on a request, and the decision document typed from the signed paper (as the
-    staff page's form, research.forms_execution.AdjustmentDecideForm): required to approve."""
+class DocumentSerializer(serializers.Serializer):
+    """A document (decision, minutes) typed from the signed paper, as on the staff page's forms
+    (research.forms_execution.DocumentFields): optional unless `doc_required`; with a number, its
+    date and issuer are required. The view records it in the same transaction as the action."""
 
-    to = serializers.ChoiceField(choices=[Adjustment.Status.APPROVED, Adjustment.Status.REJECTED])
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Bắt buộc khi không chấp thuận"
-    )
+    doc_required = False
+
     doc_issuer = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.active().filter(kind=Organisation.Kind.STATE_AGENCY),
-        required=False, allow_null=True, default=None, help_text="Cơ quan ban hành quyết định",
+        required=False, allow_null=True, default=None, help_text="Cơ quan ban hành văn bản",
     )  # fmt: skip
     doc_number = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="", help_text="Số, ký hiệu quyết định"
+        max_length=100, required=False, allow_blank=True, default="", help_text="Số, ký hiệu văn bản"
     )
     doc_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Ngày ban hành")
     doc_signer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -518,9 +534,21 @@ class AdjustmentDecideSerializer(serializers.Serializer):
                 errors["doc_date"] = _("Hãy nhập ngày ban hành văn bản.")
             if not attrs.get("doc_issuer"):
                 errors["doc_issuer"] = _("Hãy chọn cơ quan ban hành.")
+        elif self.doc_required:
+            errors["doc_number"] = _("Hãy nhập số, ký hiệu của văn bản.")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class AdjustmentDecideSerializer(DocumentSerializer):
+    """The decision on a request, and the decision document typed from the signed paper (as the
+    staff page's form, research.forms_execution.AdjustmentDecideForm): required to approve."""
+
+    to = serializers.ChoiceField(choices=[Adjustment.Status.APPROVED, Adjustment.Status.REJECTED])
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Bắt buộc khi không chấp thuận"
+    )
 
 
 class AcceptanceSubmitSerializer(serializers.Serializer):
@@ -547,3 +575,312 @@ class ResultRegisterSerializer(serializers.Serializer):
         max_length=60, required=False, allow_blank=True, default="", help_text="Mã trên hệ thống thông tin quốc gia"
     )
     summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="Tóm tắt kết quả")
+
+
+# --- Files sent with a write (multipart/form-data) --------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.Field):
+    """One file of a multipart request, taken as sent: validate_attachments checks them all with the
+    web pages' field, so every refusal is a flat list of messages like the other fields' (a nested
+    {"0": [...]} from DRF's own FileField broke the documented error format)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> str:
+        return str(getattr(value, "name", ""))
+
+
+class AttachmentsSerializer(serializers.Serializer):
+    """Files sent with the record (multipart/form-data, the field repeated once a file), checked as
+    the host's web pages check them (research.forms_host.MultipleFileField: the real type read from
+    the content, the size, at most MAX_FILES), with the same messages. The view attaches them in the
+    record's transaction, so a refused file leaves no record behind and a refused record no file."""
+
+    attachments = serializers.ListField(
+        child=UploadField(),
+        required=False, default=list,
+        help_text=f"Tệp đính kèm (multipart/form-data): PDF, Word, Excel, ảnh, ZIP; tối đa {MAX_FILES} tệp.",
+    )  # fmt: skip
+
+    def validate_attachments(self, uploads: list[Any]) -> list[Any]:
+        field = MultipleFileField()
+        if not all(isinstance(upload, UploadedFile) for upload in uploads):
+            # A JSON body, or a form field that is not a file: Django's own message for it.
+            raise serializers.ValidationError(field.error_messages["invalid"])
+        try:
+            return field.clean(uploads)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+class ProgressReportUploadSerializer(AttachmentsSerializer, ProgressReportSubmitSerializer):
+    pass
+
+
+class ProgressReportResubmitUploadSerializer(AttachmentsSerializer, ProgressReportResubmitSerializer):
+    pass
+
+
+class AdjustmentRequestUploadSerializer(AttachmentsSerializer, AdjustmentRequestSerializer):
+    pass
+
+
+class AcceptanceSubmitUploadSerializer(AttachmentsSerializer, AcceptanceSubmitSerializer):
+    pass
+
+
+# --- Staff actions of part 2 (research.views_execution.ACTIONS): what each request carries --------
+
+
+def _state_agencies() -> Any:
+    return Organisation.objects.active().filter(kind=Organisation.Kind.STATE_AGENCY)
+
+
+def _top_organisations() -> Any:
+    return Organisation.objects.active().filter(parent__isnull=True)
+
+
+class TrancheInputSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1, help_text="Số tiền (đồng)")
+    kind = serializers.ChoiceField(choices=Tranche.Kind.choices, default=Tranche.Kind.ADVANCE)
+    condition = serializers.ChoiceField(choices=Tranche.Condition.choices, default=Tranche.Condition.NONE)
+    planned_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Dự kiến cấp")
+
+
+class ContractSignSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60, help_text="Số hợp đồng, ví dụ 12/2024/HĐ-KHCN")
+    signed_on = serializers.DateField()
+    department = serializers.PrimaryKeyRelatedField(queryset=_state_agencies(), help_text="Bên đặt hàng (bên A)")
+    department_signer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    start = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Trống: ngày bắt đầu của nhiệm vụ"
+    )
+    end = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Trống: ngày kết thúc của nhiệm vụ"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    tranches = TrancheInputSerializer(many=True, required=False, default=list, help_text="Lịch cấp kinh phí NSNN")
+
+
+class TrancheAddSerializer(TrancheInputSerializer):
+    pass
+
+
+class ContractAmendSerializer(TaskScopedSerializer):
+    scoped = {
+        "adjustment": lambda task: Adjustment.objects.active().filter(task=task, status=Adjustment.Status.APPROVED)
+    }
+
+    number = serializers.CharField(max_length=60, help_text="Số phụ lục")
+    signed_on = serializers.DateField()
+    content = serializers.CharField()
+    adjustment = serializers.PrimaryKeyRelatedField(
+        queryset=Adjustment.objects.none(), required=False, allow_null=True, default=None,
+        help_text="Đề nghị điều chỉnh đã chấp thuận mà phụ lục ghi nhận",
+    )  # fmt: skip
+
+
+class ContractLiquidateSerializer(DocumentSerializer):
+    """With the liquidation minutes (biên bản thanh lý), if any."""
+
+    liquidated_on = serializers.DateField()
+
+
+class MemberAddSerializer(TaskScopedSerializer):
+    scoped = {
+        "person": lambda task: (
+            Person.objects.active()
+            .filter(**({"organisation_id": task.host_id} if task.host_id else {}))
+            .exclude(task_memberships__task=task)
+        )
+    }
+
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(), help_text="Cá nhân của tổ chức chủ trì, chưa là thành viên"
+    )
+    role = serializers.ChoiceField(choices=TaskMember.Role.choices, default=TaskMember.Role.MEMBER)
+    workdays = serializers.IntegerField(min_value=0, max_value=5000, default=0)
+
+
+class OutputAddSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=Output.Form.choices)
+    name = serializers.CharField(max_length=500)
+    quantity_planned = serializers.IntegerField(min_value=1, default=1)
+    quality_target = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutputAssessSerializer(TaskScopedSerializer):
+    scoped = {"output": lambda task: Output.objects.active().filter(task=task)}
+
+    output = serializers.PrimaryKeyRelatedField(queryset=Output.objects.none(), help_text="Sản phẩm của nhiệm vụ")
+    quantity_achieved = serializers.IntegerField(min_value=0)
+    achieved = serializers.BooleanField()
+    assessed_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SettlementRecordSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    settled_on = serializers.DateField()
+    amount_settled = serializers.IntegerField(help_text="Kinh phí được quyết toán (đồng)")
+    carried_over = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Kinh phí chuyển sang năm sau (đồng)"
+    )
+    is_final = serializers.BooleanField(default=False, help_text="Quyết toán cuối cùng")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecoveryRecordSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Recovery.Reason.choices)
+    amount = serializers.IntegerField(help_text="Số tiền thu hồi (đồng)")
+    decided_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecoveryReturnedSerializer(serializers.Serializer):
+    returned_on = serializers.DateField(help_text="Ngày nộp trả")
+
+
+class MonitoringVisitRecordSerializer(DocumentSerializer):
+    """With the visit's minutes (biên bản kiểm tra), if any."""
+
+    visited_on = serializers.DateField()
+    inspectors = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    findings = serializers.CharField()
+    conclusion = serializers.ChoiceField(choices=MonitoringVisit.Conclusion.choices)
+    recommendations = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Lý do")
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Ghi chú, lý do")
+
+
+class SuspendSerializer(DocumentSerializer):
+    reason = serializers.CharField(help_text="Lý do tạm dừng")
+
+
+class ResumeSerializer(DocumentSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Ghi chú")
+
+
+class TerminateSerializer(DocumentSerializer):
+    """With the decision terminating the contract (required)."""
+
+    doc_required = True
+
+    reason = serializers.CharField(help_text="Lý do chấm dứt")
+    recovery_amount = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Kinh phí phải thu hồi (đồng)"
+    )
+
+
+class AcceptanceCouncilSerializer(serializers.Serializer):
+    council = serializers.PrimaryKeyRelatedField(
+        queryset=Council.objects.active().filter(kind=Council.Kind.ACCEPTANCE),
+        help_text="Hội đồng đánh giá, nghiệm thu",
+    )
+
+
+class AcceptanceConcludeSerializer(DocumentSerializer):
+    """With the decision recognising the result, if any."""
+
+    graded_on = serializers.DateField(help_text="Ngày họp hội đồng")
+
+
+class ResultHandOverSerializer(serializers.Serializer):
+    handed_over_on = serializers.DateField()
+    to = serializers.PrimaryKeyRelatedField(queryset=_top_organisations(), help_text="Đơn vị nhận bàn giao")
+
+
+class AssetRecordSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    origin = serializers.ChoiceField(choices=Asset.Origin.choices)
+    original_value = serializers.IntegerField(help_text="Nguyên giá (đồng)")
+
+
+class AssetHandleSerializer(TaskScopedSerializer):
+    scoped = {"asset": lambda task: Asset.objects.active().filter(task=task, handling=Asset.Handling.PENDING)}
+
+    asset = serializers.PrimaryKeyRelatedField(queryset=Asset.objects.none(), help_text="Tài sản chưa xử lý")
+    handling = serializers.ChoiceField(choices=[c for c in Asset.Handling.choices if c[0] != Asset.Handling.PENDING])
+    handled_on = serializers.DateField()
+    recipient = serializers.PrimaryKeyRelatedField(
+        queryset=_top_organisations(), required=False, allow_null=True, default=None, help_text="Đơn vị nhận"
+    )
+
+
+# --- What the staff actions answer ----------------------------------------------------------------------
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tranche
+        fields = ("id", "number", "kind", "amount", "planned_on", "condition")
+        read_only_fields = fields
+
+
+class TaskMemberSerializer(serializers.ModelSerializer):
+    person: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = TaskMember
+        fields = ("id", "person", "person_name", "role", "role_label", "workdays")
+        read_only_fields = fields
+
+
+class OutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Output
+        fields = (
+            "id", "form", "name", "quantity_planned", "quality_target", "quantity_achieved", "achieved", "assessed_on",
+            "note",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class SettlementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Settlement
+        fields = ("id", "year", "settled_on", "amount_settled", "carried_over", "is_final", "note")
+        read_only_fields = fields
+
+
+class RecoverySerializer(serializers.ModelSerializer):
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    decision = serializers.CharField(read_only=True, allow_null=True, help_text="Quyết định (số, ngày)")
+
+    class Meta:
+        model = Recovery
+        fields = ("id", "reason", "reason_label", "amount", "decided_on", "decision", "returned_on", "note")
+        read_only_fields = fields
+
+
+class MonitoringVisitSerializer(serializers.ModelSerializer):
+    conclusion_label = serializers.CharField(source="get_conclusion_display", read_only=True)
+    minutes = serializers.CharField(read_only=True, allow_null=True, help_text="Biên bản (số, ngày)")
+
+    class Meta:
+        model = MonitoringVisit
+        fields = (
+            "id", "visited_on", "inspectors", "findings", "conclusion", "conclusion_label", "recommendations",
+            "minutes",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    recipient = NamedSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Asset
+        fields = ("id", "name", "origin", "original_value", "handling", "handled_on", "recipient")
+        read_only_fields = fields

@@ -5,6 +5,7 @@ research.selectors and write through research.services, exactly like the web pag
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import django_filters
@@ -15,10 +16,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -27,10 +30,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from khcn.accounts import roles
 from khcn.accounts.permissions import has_role
 from khcn.api import serializers as s
 from khcn.api.permissions import IsStaffOrHost
+from khcn.core.services import attachments_add
 from khcn.directory.models import Organisation, Person
 from khcn.directory.selectors import organisation_list_visible_to
 from khcn.lib.paging import IdsFirstPaginator
@@ -42,6 +45,7 @@ from khcn.registries.legaldocs.models import LegalDocument
 from khcn.registries.news.models import Article
 from khcn.research import selectors as research_selectors
 from khcn.research import services as research_services
+from khcn.research import views_execution as execution_views
 from khcn.research.models import (
     Acceptance,
     Adjustment,
@@ -49,11 +53,11 @@ from khcn.research.models import (
     Disbursement,
     ProgressReport,
     Proposal,
+    Recovery,
     ResultApplication,
     ResultRegistration,
     Source,
     Task,
-    Tranche,
 )
 
 
@@ -281,9 +285,7 @@ class ProposalViewSet(
 TS = Task.Status
 # Under contract or later, as on the host's pages (research.views_host.EXECUTION).
 EXECUTION = (TS.IN_PROGRESS, TS.SUSPENDED, TS.AWAITING_ACCEPTANCE, TS.ACCEPTED, TS.FAILED, TS.TERMINATED, TS.COMPLETED)
-SCIENCE = (roles.SCIENCE_OFFICER,)
-MONEY = (roles.FINANCE_OFFICER, roles.SCIENCE_OFFICER)
-LEADERS = (roles.SCIENCE_OFFICER, roles.DEPARTMENT_LEADER)
+DOCX = execution_views.DOCX
 
 T = TypeVar("T")
 
@@ -378,9 +380,7 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=s.ExecutionTaskDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self._task_row(self.get_object())
-        contract = Contract.objects.filter(task=task).select_related("department").first()
-        if contract is not None:
-            contract.active_amendments = list(contract.amendments.active())  # type: ignore[attr-defined]
+        contract = _contract_of(task)
         bundle = {
             "task": task,
             "contract": contract,
@@ -416,212 +416,347 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         task = self.get_object()
         return Response(s.TimelineEntrySerializer(research_selectors.task_timeline(task), many=True).data)
 
-    @extend_schema(request=s.ProgressReportSubmitSerializer, responses={201: s.ProgressReportSerializer})
-    @action(detail=True, methods=["post"], url_path="progress-reports")
-    def progress_report_submit(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """A progress report for a period (the host of the task, or a science officer for a paper one)."""
-        task = self.get_object()
-        serializer = s.ProgressReportSubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        _staff_only_dates(request, data, "submitted_on")
-        report = _through_service(
-            lambda: research_services.progress_report_submit(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="contract/docx", pagination_class=None, filter_backends=[])
+    def contract_docx(self, request: Request, pk: str, **kwargs: Any) -> HttpResponse:
+        """The contract as DOCX (model of Circular 05/2014), research staff only: the staff page's own
+        view (research.views_execution.contract_docx_view), with its getter and its checks."""
+        return execution_views.contract_docx_view(request._request, pk=_pk(pk))
 
-    @extend_schema(
-        request=s.ProgressReportReviewSerializer,
-        responses=s.ProgressReportSerializer,
-        parameters=[OpenApiParameter("report_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-    )
-    @action(detail=True, methods=["post"], url_path=r"progress-reports/(?P<report_pk>[^/.]+)/review")
-    def progress_report_review(self, request: Request, pk: str, report_pk: str, **kwargs: Any) -> Response:
-        """Staff (science officer): accept a progress report, or return it with the reason."""
-        task = self.get_object()
-        _require_staff(request.user, SCIENCE)
-        report = self._report(task, report_pk)
-        serializer = s.ProgressReportReviewSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        report = _through_service(
-            lambda: research_services.progress_report_transition(
-                report=report,
-                to=data["to"],
-                note=data["note"],
-                by=request.user,  # type: ignore[arg-type]
-            )
-        )
-        return Response(s.ProgressReportSerializer(report).data)
-
-    @extend_schema(request=s.AdjustmentRequestSerializer, responses={201: s.AdjustmentSerializer})
-    @action(detail=True, methods=["post"], url_path="adjustments")
-    def adjustment_request(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """A request to adjust or extend the task, checked against the rule records."""
-        task = self.get_object()
-        serializer = s.AdjustmentRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        _staff_only_dates(request, data, "requested_on")
-        adjustment = _through_service(
-            lambda: research_services.adjustment_request(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.ResultApplicationRecordSerializer, responses={201: s.ResultApplicationSerializer})
-    @action(detail=True, methods=["post"], url_path="applications")
-    def application_record(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """Where the task's results are applied (after acceptance), by the host or staff."""
-        task = self.get_object()
-        serializer = s.ResultApplicationRecordSerializer(
-            data=request.data, organisations=organisation_list_visible_to(request.user)
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        application = _through_service(
-            lambda: research_services.result_application_record(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.ResultApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.DisbursementRecordSerializer, responses={201: s.DisbursementSerializer})
-    @action(detail=True, methods=["post"], url_path="disbursements")
-    def disbursement_record(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """Staff (finance or science officer): money paid out, within the allocation and the tranche's
-        condition."""
-        task = self.get_object()
-        _require_staff(request.user, MONEY)
-        serializer = s.DisbursementRecordSerializer(
-            data=request.data, tranches=Tranche.objects.active().filter(contract__task=task)
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        disbursement = _through_service(
-            lambda: research_services.disbursement_record(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=s.ProgressReportResubmitSerializer,
-        responses=s.ProgressReportSerializer,
-        parameters=[OpenApiParameter("report_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-    )
-    @action(detail=True, methods=["post"], url_path=r"progress-reports/(?P<report_pk>[^/.]+)/resubmit")
-    def progress_report_resubmit(self, request: Request, pk: str, report_pk: str, **kwargs: Any) -> Response:
-        """A returned report handed in again, with what was supplemented (the host of the task, or a
-        science officer for it), as on the host's page."""
-        task = self.get_object()
-        report = self._report(task, report_pk)
-        serializer = s.ProgressReportResubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        note = serializer.validated_data["note"]
-        report = _through_service(
-            lambda: research_services.progress_report_transition(
-                report=report,
-                to=ProgressReport.Status.SUBMITTED,
-                note=note,
-                by=request.user,  # type: ignore[arg-type]
-            )
-        )
-        return Response(s.ProgressReportSerializer(report).data)
-
-    @extend_schema(
-        request=None,
-        responses=s.AdjustmentSerializer,
-        parameters=[OpenApiParameter("adjustment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-    )
-    @action(detail=True, methods=["post"], url_path=r"adjustments/(?P<adjustment_pk>[^/.]+)/withdraw")
-    def adjustment_withdraw(self, request: Request, pk: str, adjustment_pk: str, **kwargs: Any) -> Response:
-        """Withdraw a request still waiting for the decision (the host of the task, or a science
-        officer), as on the host's page."""
-        task = self.get_object()
-        adjustment = self._adjustment(task, adjustment_pk)
-        adjustment = _through_service(
-            lambda: research_services.adjustment_transition(
-                adjustment=adjustment,
-                to=Adjustment.Status.WITHDRAWN,
-                reason=_("Rút đề nghị"),
-                by=request.user,  # type: ignore[arg-type]
-            )
-        )
-        return Response(s.AdjustmentSerializer(adjustment).data)
-
-    @extend_schema(
-        request=s.AdjustmentDecideSerializer,
-        responses=s.AdjustmentSerializer,
-        parameters=[OpenApiParameter("adjustment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-    )
-    @action(detail=True, methods=["post"], url_path=r"adjustments/(?P<adjustment_pk>[^/.]+)/decide")
-    def adjustment_decide(self, request: Request, pk: str, adjustment_pk: str, **kwargs: Any) -> Response:
-        """Staff (science officer, department leader): approve a request with the decision (an
-        extension moves the task's end), or refuse it with the reason."""
-        task = self.get_object()
-        _require_staff(request.user, LEADERS)
-        adjustment = self._adjustment(task, adjustment_pk)
-        serializer = s.AdjustmentDecideSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+    def act(self, request: Request, spec: TaskAction, **kwargs: Any) -> Response:
+        """Every write on a task, the same steps as the web pages: the task through the access-checked
+        getter (404 for a task the user may not see), the staff action's roles (403, as
+        views_execution.action_view), the record of the task the path names (404), the request's
+        fields (400), then the service in a transaction with the files sent, if any."""
         user: Any = request.user
+        if spec.staff:
+            task = research_selectors.get_task_for(user, _pk(self.kwargs["pk"]))
+            _require_staff(user, spec.staff)
+        else:
+            task = self.get_object()
+        obj = spec.find(task, kwargs[spec.lookup]) if spec.find is not None else None
+        data: dict[str, Any] = {}
+        if spec.body is not None:
+            serializer = spec.body(data=request.data, **spec.inputs(request, task))
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        _staff_only_dates(request, data, *spec.paper_dates)
+        uploads = data.pop("attachments", [])
 
-        def decide() -> Adjustment:
-            # The decision document is recorded in the same transaction as the decision, as on the
-            # staff page (research.views_execution._adjust_decide).
-            decision = None
-            if data["doc_number"].strip():
-                decision = research_services.document_record(
-                    issuer=data["doc_issuer"],
-                    number=data["doc_number"],
-                    date=data["doc_date"],
-                    signer=data["doc_signer"],
-                    signer_position=data["doc_signer_position"],
-                    subject=_("%(k)s nhiệm vụ %(c)s") % {"k": adjustment.get_kind_display(), "c": task.code},
-                    by=user,
-                )
-            return research_services.adjustment_transition(
-                adjustment=adjustment, to=data["to"], reason=data["reason"], decision=decision, by=user
-            )
+        def write() -> Any:
+            result = spec.run(request, task, data, obj)
+            if uploads:
+                attachments_add(record=result, uploads=uploads, by=user)
+            return result
 
-        adjustment = _through_service(decide)
-        return Response(s.AdjustmentSerializer(adjustment).data)
+        result = _through_service(write)
+        answer = spec.answer(spec.present(self, task, result))
+        return Response(answer.data, status=status.HTTP_201_CREATED if spec.created else status.HTTP_200_OK)
 
-    @extend_schema(request=s.AcceptanceSubmitSerializer, responses={201: s.AcceptanceSerializer})
-    @action(detail=True, methods=["post"], url_path="acceptance")
-    def acceptance_submit(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """The acceptance dossier with the self-evaluation and the checklist of its parts (the host of
-        the task, or a science officer for a paper dossier); the task then awaits acceptance."""
-        task = self.get_object()
-        serializer = s.AcceptanceSubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        _staff_only_dates(request, data, "submitted_on")
-        acceptance = _through_service(
-            lambda: research_services.acceptance_submit(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ResultRegisterSerializer, responses={201: s.ResultRegistrationSerializer})
-    @action(detail=True, methods=["post"], url_path="result-registration")
-    def result_register(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """Register and deposit the results once they are recognised (the host of the task, or a
-        science officer), once per task."""
-        task = self.get_object()
-        serializer = s.ResultRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        registration = _through_service(
-            lambda: research_services.result_register(task=task, by=request.user, **data)  # type: ignore[arg-type]
-        )
-        return Response(s.ResultRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+# --- The writes on a task, as data -----------------------------------------------------------------------
 
-    @staticmethod
-    def _report(task: Task, report_pk: str) -> ProgressReport:
-        report = ProgressReport.objects.active().filter(task=task, pk=_pk(report_pk)).first()
-        if report is None:
-            raise NotFound(_("Không tìm thấy báo cáo."))
-        return report
+Run = Callable[[Request, Task, dict[str, Any], Any], Any]
 
-    @staticmethod
-    def _adjustment(task: Task, adjustment_pk: str) -> Adjustment:
-        adjustment = Adjustment.objects.active().filter(task=task, pk=_pk(adjustment_pk)).first()
-        if adjustment is None:
-            raise NotFound(_("Không tìm thấy đề nghị điều chỉnh."))
-        return adjustment
+
+@dataclass(frozen=True)
+class TaskAction:
+    """One write on a task under /api/v1/my-tasks/{id}/, run by MyTaskViewSet.act.
+
+    `staff`: the roles of a staff-only action (research staff holding one of them, else 403), taken
+    from the staff page's table (research.views_execution.ACTIONS) so the two cannot disagree; empty
+    for the host's actions (the host of the task or a science officer; the service checks).
+    `run` calls the service; `present` gives the record the answer shows."""
+
+    name: str  # the method's name; the URL name is api:my-task-<name with dashes>
+    path: str  # under my-tasks/{id}/
+    doc: str
+    body: type[serializers.Serializer] | None
+    answer: type[serializers.Serializer]
+    run: Run
+    staff: tuple[str, ...] = ()
+    created: bool = False
+    paper_dates: tuple[str, ...] = ()  # dates only staff recording a paper submission may give
+    lookup: str = ""  # a path parameter naming a record of the task
+    find: Callable[[Task, str], Any] | None = None
+    inputs: Callable[[Request, Task], dict[str, Any]] = lambda request, task: {}
+    present: Callable[[Any, Task, Any], Any] = lambda view, task, result: result
+
+
+class _Filled:
+    """The validated request in the shape the staff page's action functions read their form
+    (research.views_execution: cleaned_data, has_document(), doc_kind, tranches()): the API runs the
+    very same function, so a decision or minutes is recorded with the same kind and subject."""
+
+    def __init__(self, data: dict[str, Any], doc_kind: str | None) -> None:
+        self.cleaned_data = data
+        self.doc_kind = doc_kind
+
+    def has_document(self) -> bool:
+        return bool((self.cleaned_data.get("doc_number") or "").strip())
+
+    def tranches(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.cleaned_data.get("tranches", [])]
+
+
+def _staff_action(web_name: str, name: str, path: str, doc: str, body: Any, answer: Any, **extra: Any) -> TaskAction:
+    """A staff action of the web's table (research.views_execution.ACTIONS): its roles and its run."""
+    web = execution_views.ACTION_BY_NAME[web_name]
+    doc_kind = getattr(web.form, "doc_kind", None)
+
+    def run(request: Request, task: Task, data: dict[str, Any], obj: Any) -> Any:
+        return web.run(request, task, _Filled(data, doc_kind), obj)  # type: ignore[arg-type]
+
+    return TaskAction(name, path, doc, body, answer, run, staff=web.roles, **extra)
+
+
+def _on_task(service: Callable[..., Any]) -> Run:
+    """A service that takes the task, the acting user and the request's fields."""
+    return lambda request, task, data, obj: service(task=task, by=request.user, **data)
+
+
+def _record_of(model: Any, message: str) -> Callable[[Task, str], Any]:
+    """A record of the task named in the path; another task's, or none, is a 404."""
+
+    def find(task: Task, value: str) -> Any:
+        record = model.objects.active().filter(task=task, pk=_pk(value)).first()
+        if record is None:
+            raise NotFound(message)
+        return record
+
+    return find
+
+
+def _scoped(request: Request, task: Task) -> dict[str, Any]:
+    return {"task": task}
+
+
+def _contract_of(task: Task, result: Any = None) -> Contract | None:
+    """The task's contract with its amendments, as the task's detail shows it."""
+    contract = Contract.objects.filter(task=task).select_related("department").first()
+    if contract is not None:
+        contract.active_amendments = list(contract.amendments.active())  # type: ignore[attr-defined]
+    return contract
+
+
+_REPORT = {"lookup": "report_pk", "find": _record_of(ProgressReport, gettext_lazy("Không tìm thấy báo cáo."))}
+_ADJUSTMENT = {
+    "lookup": "adjustment_pk",
+    "find": _record_of(Adjustment, gettext_lazy("Không tìm thấy đề nghị điều chỉnh.")),
+}
+_RECOVERY = {"lookup": "recovery_pk", "find": _record_of(Recovery, gettext_lazy("Không tìm thấy quyết định thu hồi."))}
+# The task as the list shows it, for the actions that move it (suspend, close...).
+_TASK = {"answer": s.ExecutionTaskSerializer, "present": lambda view, task, result: view._task_row(task)}
+_CONTRACT = {"answer": s.ContractSerializer, "present": lambda view, task, result: _contract_of(task)}
+_LATEST_ACCEPTANCE = {"present": lambda view, task, result: research_services.latest_acceptance(task)}
+RS = ProgressReport.Status
+
+TASK_ACTIONS: tuple[TaskAction, ...] = (
+    # --- The host's actions (the host of the task, or a science officer for a paper submission) ---
+    TaskAction(
+        "progress_report_submit", "progress-reports",
+        "A progress report for a period, with its files (the host of the task, or a science officer for a "
+        "paper one).",
+        s.ProgressReportUploadSerializer, s.ProgressReportSerializer,
+        _on_task(research_services.progress_report_submit), created=True, paper_dates=("submitted_on",),
+    ),
+    TaskAction(
+        "progress_report_resubmit", r"progress-reports/(?P<report_pk>[^/.]+)/resubmit",
+        "A returned report handed in again, with what was supplemented and its files (the host of the "
+        "task, or a science officer for it), as on the host's page.",
+        s.ProgressReportResubmitUploadSerializer, s.ProgressReportSerializer,
+        lambda request, task, data, obj: research_services.progress_report_transition(
+            report=obj, to=RS.SUBMITTED, note=data["note"], by=request.user  # type: ignore[arg-type]
+        ),
+        **_REPORT,
+    ),
+    TaskAction(
+        "adjustment_request", "adjustments",
+        "A request to adjust or extend the task, with its files, checked against the rule records.",
+        s.AdjustmentRequestUploadSerializer, s.AdjustmentSerializer,
+        _on_task(research_services.adjustment_request), created=True, paper_dates=("requested_on",),
+    ),
+    TaskAction(
+        "adjustment_withdraw", r"adjustments/(?P<adjustment_pk>[^/.]+)/withdraw",
+        "Withdraw a request still waiting for the decision (the host of the task, or a science officer), "
+        "as on the host's page.",
+        None, s.AdjustmentSerializer,
+        lambda request, task, data, obj: research_services.adjustment_transition(
+            adjustment=obj, to=Adjustment.Status.WITHDRAWN, reason=_("Rút đề nghị"), by=request.user  # type: ignore[arg-type]
+        ),
+        **_ADJUSTMENT,
+    ),
+    TaskAction(
+        "acceptance_submit", "acceptance",
+        "The acceptance dossier with the self-evaluation, the checklist of its parts and its files (the "
+        "host of the task, or a science officer for a paper dossier); the task then awaits acceptance.",
+        s.AcceptanceSubmitUploadSerializer, s.AcceptanceSerializer,
+        _on_task(research_services.acceptance_submit), created=True, paper_dates=("submitted_on",),
+    ),
+    TaskAction(
+        "result_register", "result-registration",
+        "Register and deposit the results once they are recognised (the host of the task, or a science "
+        "officer), once per task.",
+        s.ResultRegisterSerializer, s.ResultRegistrationSerializer,
+        _on_task(research_services.result_register), created=True,
+    ),
+    TaskAction(
+        "application_record", "applications",
+        "Where the task's results are applied (after acceptance), by the host or staff.",
+        s.ResultApplicationRecordSerializer, s.ResultApplicationSerializer,
+        _on_task(research_services.result_application_record), created=True,
+        inputs=lambda request, task: {"organisations": organisation_list_visible_to(request.user)},
+    ),
+    # --- Staff actions: the staff task page's (research.views_execution.ACTIONS) ---
+    _staff_action(
+        "contract-sign", "contract_sign", "contract/sign",
+        "Staff (science officer): sign the contract of an approved task with its tranche schedule; the "
+        "task starts.",
+        s.ContractSignSerializer, created=True, **_CONTRACT,
+    ),
+    _staff_action(
+        "tranche-add", "tranche_add", "contract/tranches",
+        "Staff (science officer): add a tranche to the contract's schedule, within its state budget.",
+        s.TrancheAddSerializer, s.TrancheSerializer, created=True,
+    ),
+    _staff_action(
+        "contract-amend", "contract_amend", "contract/amendments",
+        "Staff (science officer): record an amendment (phụ lục), with the approved adjustment it records.",
+        s.ContractAmendSerializer, s.ContractAmendmentSerializer, created=True, inputs=_scoped,
+    ),
+    _staff_action(
+        "contract-liquidate", "contract_liquidate", "contract/liquidate",
+        "Staff (science officer): liquidate the contract after the final settlement, with the minutes.",
+        s.ContractLiquidateSerializer, **_CONTRACT,
+    ),
+    _staff_action(
+        "member-add", "member_add", "members",
+        "Staff (science officer): add a person of the host organisation to the task's members.",
+        s.MemberAddSerializer, s.TaskMemberSerializer, created=True, inputs=_scoped,
+    ),
+    _staff_action(
+        "output-add", "output_add", "outputs",
+        "Staff (science officer): add a promised product.",
+        s.OutputAddSerializer, s.OutputSerializer, created=True,
+    ),
+    _staff_action(
+        "output-assess", "output_assess", "outputs/assess",
+        "Staff (science officer): mark a promised product achieved or not, at acceptance.",
+        s.OutputAssessSerializer, s.OutputSerializer, inputs=_scoped,
+    ),
+    _staff_action(
+        "disbursement-record", "disbursement_record", "disbursements",
+        "Staff (finance or science officer): money paid out, within the allocation and the tranche's "
+        "condition.",
+        s.DisbursementRecordSerializer, s.DisbursementSerializer, created=True, inputs=_scoped,
+    ),
+    _staff_action(
+        "settlement-record", "settlement_record", "settlements",
+        "Staff (finance or science officer): settle a year (quyết toán).",
+        s.SettlementRecordSerializer, s.SettlementSerializer, created=True,
+    ),
+    _staff_action(
+        "recovery-record", "recovery_record", "recoveries",
+        "Staff (finance or science officer): decide funds to recover.",
+        s.RecoveryRecordSerializer, s.RecoverySerializer, created=True,
+    ),
+    TaskAction(
+        "recovery_returned", r"recoveries/(?P<recovery_pk>[^/.]+)/returned",
+        "Staff (finance or science officer): the recovered funds were paid back (the back office's "
+        "'ngày nộp trả').",
+        s.RecoveryReturnedSerializer, s.RecoverySerializer,
+        lambda request, task, data, obj: research_services.recovery_mark_returned(
+            recovery=obj, by=request.user, **data  # type: ignore[arg-type]
+        ),
+        staff=execution_views.MONEY, **_RECOVERY,
+    ),
+    _staff_action(
+        "progress-report-review", "progress_report_review", r"progress-reports/(?P<report_pk>[^/.]+)/review",
+        "Staff (science officer): accept a progress report, or return it with the reason.",
+        s.ProgressReportReviewSerializer, s.ProgressReportSerializer, **_REPORT,
+    ),
+    _staff_action(
+        "monitoring-visit-record", "monitoring_visit_record", "visits",
+        "Staff (science officer): a monitoring visit, with its minutes.",
+        s.MonitoringVisitRecordSerializer, s.MonitoringVisitSerializer, created=True,
+    ),
+    _staff_action(
+        "adjustment-decide", "adjustment_decide", r"adjustments/(?P<adjustment_pk>[^/.]+)/decide",
+        "Staff (science officer, department leader): approve a request with the decision (an extension "
+        "moves the task's end), or refuse it with the reason.",
+        s.AdjustmentDecideSerializer, s.AdjustmentSerializer, **_ADJUSTMENT,
+    ),
+    _staff_action(
+        "task-suspend", "task_suspend", "suspend",
+        "Staff (science officer, department leader): suspend the task, with the decision if any.",
+        s.SuspendSerializer, **_TASK,
+    ),
+    _staff_action(
+        "task-resume", "task_resume", "resume",
+        "Staff (science officer, department leader): let a suspended task go on.",
+        s.ResumeSerializer, **_TASK,
+    ),
+    _staff_action(
+        "task-terminate", "task_terminate", "terminate",
+        "Staff (department leader): terminate the contract with the decision; funds to recover with it.",
+        s.TerminateSerializer, **_TASK,
+    ),
+    _staff_action(
+        "acceptance-return", "acceptance_return", "acceptance/return",
+        "Staff (science officer): send the acceptance dossier back with the reason; the task goes on.",
+        s.ReasonSerializer, **_TASK,
+    ),
+    _staff_action(
+        "acceptance-council", "acceptance_council", "acceptance/council",
+        "Staff (science officer): put the task before an acceptance council.",
+        s.AcceptanceCouncilSerializer, s.AcceptanceSerializer, **_LATEST_ACCEPTANCE,
+    ),
+    _staff_action(
+        "acceptance-conclude", "acceptance_conclude", "acceptance/conclude",
+        "Staff (science officer, department leader): take the council's grade, with the decision "
+        "recognising the result; the task is accepted or failed.",
+        s.AcceptanceConcludeSerializer, s.AcceptanceSerializer,
+    ),
+    _staff_action(
+        "result-hand-over", "result_hand_over", "result-registration/hand-over",
+        "Staff (science officer): the registered results handed over to an organisation.",
+        s.ResultHandOverSerializer, s.ResultRegistrationSerializer,
+    ),
+    _staff_action(
+        "asset-record", "asset_record", "assets",
+        "Staff (finance or science officer): an asset the task formed or bought.",
+        s.AssetRecordSerializer, s.AssetSerializer, created=True,
+    ),
+    _staff_action(
+        "asset-handle", "asset_handle", "assets/handle",
+        "Staff (finance or science officer): how a pending asset was handled.",
+        s.AssetHandleSerializer, s.AssetSerializer, inputs=_scoped,
+    ),
+    _staff_action(
+        "task-close", "task_close", "close",
+        "Staff (science officer): close an accepted or failed task once its steps are done.",
+        s.OptionalReasonSerializer, **_TASK,
+    ),
+)  # fmt: skip
+
+
+def _action_view(spec: TaskAction) -> Callable[..., Response]:
+    """The viewset method of one TaskAction: its route, and its schema (request, answer, path
+    parameter)."""
+
+    def view(self: MyTaskViewSet, request: Request, pk: str, **kwargs: Any) -> Response:
+        # **kwargs: the record's path parameter, and `format` from the router's format-suffix twin
+        # (an action without it answered 500).
+        return self.act(request, spec, **kwargs)
+
+    view.__name__ = view.__qualname__ = spec.name
+    view.__doc__ = spec.doc
+    parameters = [OpenApiParameter(spec.lookup, OpenApiTypes.INT, OpenApiParameter.PATH)] if spec.lookup else None
+    responses = {201: spec.answer} if spec.created else spec.answer
+    schema = extend_schema(request=spec.body, responses=responses, parameters=parameters)
+    # extend_schema above @action, as on a method: it annotates the action's own view function.
+    return schema(action(detail=True, methods=["post"], url_path=spec.path)(view))
+
+
+for _spec in TASK_ACTIONS:
+    setattr(MyTaskViewSet, _spec.name, _action_view(_spec))

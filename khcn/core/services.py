@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -107,6 +108,20 @@ def attachment_add(*, record: models.Model, upload: UploadedFile, by: User, desc
     attachment._history_user = by  # type: ignore[attr-defined]
     attachment.save()
     return attachment
+
+
+def attachments_add(*, record: models.Model, uploads: Iterable[UploadedFile], by: User) -> list[Attachment]:
+    """Attach every file or none: called inside the record's transaction, so a refused file rolls
+    the record back too; the files already written to storage are removed with it."""
+    saved: list[Attachment] = []
+    try:
+        for upload in uploads:
+            saved.append(attachment_add(record=record, upload=upload, by=by))
+    except Exception:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return saved
 
 
 def import_batch_record(**fields: object) -> ImportBatch:

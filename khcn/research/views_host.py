@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Q, QuerySet, Sum
@@ -36,7 +35,7 @@ from khcn.accounts import roles
 from khcn.accounts.models import User
 from khcn.accounts.permissions import has_role
 from khcn.core.models import Attachment
-from khcn.core.services import attachment_add
+from khcn.core.services import attachments_add
 from khcn.directory.selectors import organisation_list_visible_to
 from khcn.lib.formats import format_date
 from khcn.research import forms_host, selectors, services
@@ -89,19 +88,6 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _attach(record: models.Model, uploads: Iterable[UploadedFile], by: User) -> None:
-    """Attach every file or none: called inside the record's transaction, so a refused file rolls
-    the record back too; the files already written to storage are removed with it."""
-    saved: list[Attachment] = []
-    try:
-        for upload in uploads:
-            saved.append(attachment_add(record=record, upload=upload, by=by))
-    except Exception:
-        for attachment in saved:
-            attachment.file.delete(save=False)
-        raise
 
 
 # --- What is due -----------------------------------------------------------------------------------
@@ -369,7 +355,7 @@ def host_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 report = services.progress_report_submit(task=task, by=_user(request), **data)
-                _attach(report, uploads, _user(request))
+                attachments_add(record=report, uploads=uploads, by=_user(request))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -401,7 +387,7 @@ def host_report_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.progress_report_transition(
                     report=report, to=RS.SUBMITTED, by=_user(request), note=form.cleaned_data["note"]
                 )
-                _attach(report, form.cleaned_data["attachments"], _user(request))
+                attachments_add(record=report, uploads=form.cleaned_data["attachments"], by=_user(request))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -433,7 +419,7 @@ def host_adjustment_request(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 adjustment = services.adjustment_request(task=task, by=_user(request), **data)
-                _attach(adjustment, uploads, _user(request))
+                attachments_add(record=adjustment, uploads=uploads, by=_user(request))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -492,7 +478,7 @@ def host_acceptance_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 acceptance = services.acceptance_submit(task=task, by=_user(request), **data)
-                _attach(acceptance, uploads, _user(request))
+                attachments_add(record=acceptance, uploads=uploads, by=_user(request))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
