@@ -236,6 +236,18 @@ def test_a_contract_ending_before_it_starts_is_400_and_nothing_is_written(approv
     assert approved.status == TS.APPROVED
 
 
+def test_a_tranche_without_amount_is_a_400_in_the_documented_format(approved, department, science_officer):
+    # Found by schemathesis: nested rows' errors came as {"0": {"amount": [...]}}, not {field: [messages]}.
+    tranches = [{"amount": 500_000_000}, {"kind": "payment"}]
+    response = post(science_officer, approved, "contract/sign/", contract(department, tranches=tranches))
+    assert response.status_code == 400
+    errors = response.json()
+    assert list(errors) == ["tranches"]
+    assert len(errors["tranches"]) == 1
+    assert errors["tranches"][0].startswith("[2] amount: ")
+    assert not Contract.objects.exists()
+
+
 def test_tranches_within_the_budget(task, science_officer):
     response = post(science_officer, task, "contract/tranches/", {"amount": 500_000_000, "kind": "payment"})
     assert response.status_code == 201, response.content
