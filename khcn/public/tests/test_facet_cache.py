@@ -98,3 +98,30 @@ def test_each_language_has_its_own_block(client, world):
     client.cookies["django_language"] = "en"
     english = _facets(client)
     assert "Lĩnh vực" not in english and "Đang thực hiện" not in english
+
+
+def test_the_pager_counts_what_the_list_holds_cold_and_warm(client, world, admin):
+    """The list's length comes with the cached facets (no COUNT of its own on a warm page), and it is
+    the filtered list's own length, before and after a task is published."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from khcn.public import selectors
+
+    def shown(**params) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, params)
+        return response.context["page"].paginator.count, [q["sql"] for q in captured]
+
+    def expected(**params) -> int:
+        return Task.objects.filter(pk__in=selectors.task_list_public()).filter(**params).count()
+
+    assert shown()[0] == expected() >= 1
+    count, warm_sql = shown()
+    assert count == expected()
+    assert not any("__count" in sql for sql in warm_sql)  # the stamp counts tables, not the list
+    assert shown(nam=str(world.task.plan_year))[0] == expected(plan_year=world.task.plan_year)
+    assert shown(nam="1900")[0] == 0
+    task = Builder(admin).task(host=world.org)
+    services.publication_create(record=task, by=admin)
+    assert shown()[0] == expected() == count + 1
