@@ -266,6 +266,8 @@ TASKS = {
 REST_FRAMEWORK = {
     # drf-spectacular's AutoSchema, also documenting the 4xx answers each view gives (khcn/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "khcn.api.schema.AutoSchema",
+    # Input errors as {field: [messages]} everywhere, nested rows included (khcn/api/exceptions.py).
+    "EXCEPTION_HANDLER": "khcn.api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # Scripts of staff and host organisations: a token per user (admin: Tokens), sent as

@@ -290,31 +290,6 @@ DOCX = execution_views.DOCX
 T = TypeVar("T")
 
 
-def _flat_errors(errors: Any) -> dict[str, list[str]]:
-    """Input errors in the documented format, {field: [messages]}: a nested row's errors (a payment
-    schedule's tranche) become messages of its list field, naming the row and the field."""
-
-    def messages(value: Any, where: str) -> list[str]:
-        if isinstance(value, dict):
-            # DRF keys a list's rows by their index (0-based); people count rows from 1.
-            return [
-                m
-                for key, inner in value.items()
-                for m in messages(inner, f"{where}[{int(key) + 1}] " if str(key).isdigit() else f"{where}{key}: ")
-            ]
-        if isinstance(value, list | tuple):
-            out: list[str] = []
-            for index, inner in enumerate(value):
-                if isinstance(inner, dict | list | tuple):
-                    out += messages(inner, f"{where}[{index + 1}] ")
-                else:
-                    out.append(f"{where}{inner}")
-            return out
-        return [f"{where}{value}"]
-
-    return {str(field): messages(value, "") for field, value in errors.items()}
-
-
 def _service_errors(exc: DjangoValidationError) -> dict[str, Any]:
     """A service's ValidationError in the API's format: by field, the rest under non_field_errors."""
     if hasattr(exc, "error_dict"):
@@ -463,8 +438,7 @@ class MyTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data: dict[str, Any] = {}
         if spec.body is not None:
             serializer = spec.body(data=request.data, **spec.inputs(request, task))
-            if not serializer.is_valid():
-                raise ValidationError(_flat_errors(serializer.errors))
+            serializer.is_valid(raise_exception=True)  # nested rows' errors: exceptions.flat_errors
             data = dict(serializer.validated_data)
         _staff_only_dates(request, data, *spec.paper_dates)
         uploads = data.pop("attachments", [])
