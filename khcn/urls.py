@@ -26,3 +26,7 @@ urlpatterns = [
     path("bao-cao/", include("khcn.reports.urls")),
     path("", include("khcn.portal.urls")),
 ]
+
+# Under /api/ a 404 or 500 answers in JSON, as the schema says (khcn/api/exceptions.py).
+handler404 = "khcn.api.exceptions.not_found"
+handler500 = "khcn.api.exceptions.server_error"

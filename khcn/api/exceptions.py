@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -41,3 +44,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(exc, ValidationError) and isinstance(response.data, dict):
         response.data = flat_errors(response.data)
     return response
+
+
+def _api_path(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page, or under /api/ the API's own 404 answer: a path that matches no route
+    (an id that is not a number, say) is still a documented JSON answer, not an HTML page."""
+    if _api_path(request):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _api_path(request):
+        return JsonResponse({"detail": str(_("Lỗi máy chủ. Hãy thử lại sau."))}, status=500)
+    return defaults.server_error(request)
