@@ -124,17 +124,18 @@ ROLE_BY_CODE = {role.code: role for role in ROLES}
 STAFF_ROLES = frozenset(role.code for role in ROLES if role.staff)
 
 
-def expand(patterns: tuple[str, ...]) -> list[Any]:
-    """Turn permission patterns into Permission rows that exist now."""
+def expand(patterns: tuple[str, ...], permissions: list[Any] | None = None) -> list[Any]:
+    """Turn permission patterns into Permission rows that exist now (`permissions`: all of them,
+    when the caller has read them already)."""
     from django.contrib.auth.models import Permission
 
+    by_app: dict[str, list[Any]] = {}
+    for perm in permissions if permissions is not None else Permission.objects.select_related("content_type"):
+        by_app.setdefault(perm.content_type.app_label, []).append(perm)
     found: list[Any] = []
-    perms = list(Permission.objects.select_related("content_type"))
     for pattern in patterns:
         app_label, _, codename = pattern.partition(".")
-        for perm in perms:
-            if perm.content_type.app_label != app_label:
-                continue
+        for perm in by_app.get(app_label, ()):
             if (
                 codename == "*"
                 or perm.codename == codename
@@ -146,11 +147,13 @@ def expand(patterns: tuple[str, ...]) -> list[Any]:
 
 def sync_roles() -> None:
     """Create one group per role and give it exactly the permissions roles.py lists."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
+    # Read once for all roles: the test suite calls this for every user it makes.
+    permissions = list(Permission.objects.select_related("content_type"))
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.code)
-        group.permissions.set(expand(role.permissions))
+        group.permissions.set(expand(role.permissions, permissions))
 
 
 def sync_roles_after_migrate(app_config: Any = None, **kwargs: Any) -> None:

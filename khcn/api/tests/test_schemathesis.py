@@ -35,6 +35,9 @@ from khcn.research import services
 from khcn.research.models import Adjustment, ProgressReport
 from khcn.testing import make_user
 
+# Run once, on PostgreSQL when there is one (scripts/test.sh): it refuses values SQLite would store.
+pytestmark = pytest.mark.production_database
+
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 # Loading the schema needs no database: drf-spectacular builds it from the views alone.

@@ -59,6 +59,8 @@ def test_the_legacy_encoders_give_the_known_byte_sequences():
     assert to_vni("Nguyễn Đức").decode("cp1252") == "Nguyeãn Ñöùc"
 
 
+# Run once, on PostgreSQL when there is one (scripts/test.sh): it refuses values SQLite would store.
+@pytest.mark.production_database
 @pytest.mark.django_db
 def test_every_hostile_file_is_refused_by_every_importer_and_nothing_is_written(science_officer):
     Organisation.objects.create(name="Công ty Đã Lưu", tax_code="0900000001", kind=Organisation.Kind.ENTERPRISE)
