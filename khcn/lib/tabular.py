@@ -558,6 +558,10 @@ def _mostly_text(sample: bytes) -> bool:
 # finds the attribute after a tab or a line break; a far column only means the exact scan runs.
 _FAR_REF = re.compile(rb'r="(?:([A-Z]{2})|[A-Z]{0,3}(?:[3-9]\d{5}|\d{7}))')
 _CELL_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
+# Parts are read this much at a time; each chunk keeps the previous one's last bytes in front, more
+# than the longest pattern ('r="XFD1048576"', '<sheetData').
+_CHUNK = 1 << 20
+_OVERLAP = 32
 _ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,7})"')
 # Parts a workbook needs that hold no cells; any other part is scanned as if it were a sheet.
 _NOT_SHEETS = re.compile(r"^(?:docProps/.*|xl/theme/.*|xl/styles\.xml|\[Content_Types\]\.xml|.*\.rels)$")
@@ -610,44 +614,67 @@ def _check_xlsx(data: bytes) -> None:
             if info.is_dir() or not info.filename.endswith(".xml"):
                 continue
             try:
-                part = archive.read(info)
+                with archive.open(info) as stream:
+                    _check_part(
+                        iter(lambda: stream.read(_CHUNK), b""), sheet_only=bool(_NOT_SHEETS.match(info.filename))
+                    )
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
                 raise _broken_xlsx() from None
-            if _NOT_SHEETS.match(info.filename) and b"<sheetData" not in part:
-                continue
-            _check_part(part)
 
 
-def _check_part(part: bytes) -> None:
-    # OOXML writes a NUL as "_x0000_", which calamine unescapes; databases refuse NUL in text.
-    if b"_x0000_" in part:
-        raise TabularError(_("Tệp Excel có ký tự NUL (mã 0) trong một ô: tệp bị hỏng hoặc được tạo bất thường."))
-    if b"<sheetData" not in part:
+def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:
+    """Scan one part a chunk at a time (a part may unpack to hundreds of MB): NUL cells anywhere,
+    then, from `<sheetData` on, cells placed far out. `sheet_only`: a part that is not a sheet by
+    name, scanned only if it holds sheet data after all."""
+    tail = b""
+    in_sheet = exact = False
+    rows_seen: list[int] = []
+    columns_seen: list[int] = []
+    for chunk in chunks:
+        # The tail of the previous chunk goes in front, so nothing is missed across the cut.
+        buffer = tail + chunk
+        tail = buffer[-_OVERLAP:]
+        if not in_sheet and b"<sheetData" in buffer:
+            in_sheet = True
+        # OOXML writes a NUL as "_x0000_", which calamine unescapes; databases refuse NUL in text.
+        if (in_sheet or not sheet_only) and b"_x0000_" in buffer:
+            raise TabularError(_("Tệp Excel có ký tự NUL (mã 0) trong một ô: tệp bị hỏng hoặc được tạo bất thường."))
+        if not in_sheet:
+            continue
+        if not exact:
+            far = _FAR_REF.search(buffer)
+            if far is None:
+                continue  # at most 26 columns by fewer than MAX_ROWS rows so far
+            if far.group(1) is None:
+                raise TabularError(
+                    _("Bảng tính có dữ liệu ở dòng quá xa (từ dòng %(max)s trở đi); mỗi lần nhập tối đa %(max)s dòng.")
+                    % {"max": group_thousands(MAX_ROWS)}
+                )
+            # Something lies far out (or only looks like it): measure the sheet exactly from here on.
+            # The chunks before held only columns A-Z and rows under MAX_ROWS; counting from A1 for
+            # them can only make the sheet look larger.
+            exact = True
+            rows_seen.append(1)
+            columns_seen.append(1)
+        rows = [int(r) for r in _ROW_REF.findall(buffer)]
+        for letters, digits in _CELL_REF.findall(buffer):
+            rows.append(int(digits))
+            number = 0
+            for letter in letters:
+                number = number * 26 + letter - 64
+            columns_seen.append(number)
+        if rows and max(rows) >= MAX_ROWS:
+            raise TabularError(
+                _("Bảng tính có dữ liệu ở dòng quá xa (dòng %(row)s); mỗi lần nhập tối đa %(max)s dòng.")
+                % {"row": group_thousands(max(rows)), "max": group_thousands(MAX_ROWS)}
+            )
+        rows_seen[:] = [min([*rows_seen, *rows]), max([*rows_seen, *rows])] if rows or rows_seen else []
+        if len(columns_seen) > 2:
+            columns_seen[:] = [min(columns_seen), max(columns_seen)]
+    if not exact:
         return
-    far = _FAR_REF.search(part)
-    if far is None:
-        return  # at most 26 columns by fewer than MAX_ROWS rows
-    if far.group(1) is None:
-        raise TabularError(
-            _("Bảng tính có dữ liệu ở dòng quá xa (từ dòng %(max)s trở đi); mỗi lần nhập tối đa %(max)s dòng.")
-            % {"max": group_thousands(MAX_ROWS)}
-        )
-    # Something lies far out (or only looks like it): measure the sheet exactly.
-    rows: list[int] = [int(r) for r in _ROW_REF.findall(part)]
-    columns: list[int] = []
-    for letters, digits in _CELL_REF.findall(part):
-        rows.append(int(digits))
-        number = 0
-        for letter in letters:
-            number = number * 26 + letter - 64
-        columns.append(number)
-    if rows and max(rows) >= MAX_ROWS:
-        raise TabularError(
-            _("Bảng tính có dữ liệu ở dòng quá xa (dòng %(row)s); mỗi lần nhập tối đa %(max)s dòng.")
-            % {"row": group_thousands(max(rows)), "max": group_thousands(MAX_ROWS)}
-        )
-    width = (max(columns) - min(columns) + 1) if columns else 1
-    height = (max(rows) - min(rows) + 1) if rows else 1
+    width = (max(columns_seen) - min(columns_seen) + 1) if columns_seen else 1
+    height = (max(rows_seen) - min(rows_seen) + 1) if rows_seen else 1
     if width * height > XLSX_MAX_CELLS:
         raise TabularError(
             _(

@@ -414,3 +414,34 @@ def test_error_report_workbook_lists_every_error():
         (2, "Số tiền", "'-5", "Số tiền không được âm"),
         (None, None, None, "Tệp rỗng."),
     ]
+
+
+# --- The XLSX pre-check reads each part in chunks ------------------------------------------------
+
+
+def _chunked(text: str, size: int) -> list[bytes]:
+    data = text.encode()
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def _sheet(cells: str) -> str:
+    return f'<worksheet><dimension ref="A1"/><sheetData>{cells}</sheetData></worksheet>'
+
+
+@pytest.mark.parametrize("size", [3, 7, 13, 64, 1 << 20])
+def test_the_chunked_scan_finds_what_a_whole_part_scan_finds_whatever_the_cut(size):
+    far_row = _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="400000"><c r="B400000"><v>1</v></c></row>')
+    nul = _sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>a_x0000_b</t></is></c></row>')
+    too_wide = _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="290000"><c r="ZZ290000"><v>1</v></c></row>')
+    for text, message in ((far_row, "dòng quá xa"), (nul, "NUL"), (too_wide, "trải quá rộng")):
+        with pytest.raises(tabular.TabularError, match=message):
+            tabular._check_part(iter(_chunked(text, size)))
+    # 30 columns (to AD) by 100 rows: past Z, so measured exactly, and accepted
+    wide = _sheet(
+        "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="AD{r}"><v>1</v></c></row>' for r in range(1, 101))
+    )
+    tabular._check_part(iter(_chunked(wide, size)))
+    # a part named as not a sheet is scanned only if it holds sheet data
+    tabular._check_part(iter(_chunked("<styles>a_x0000_b</styles>", size)), sheet_only=True)
+    with pytest.raises(tabular.TabularError, match="NUL"):
+        tabular._check_part(iter(_chunked("<sst>a_x0000_b</sst>", size)))
