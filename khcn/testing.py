@@ -11,14 +11,35 @@ from khcn.directory.models import Organisation, Person
 PASSWORD = "mat-khau-thu-nghiem-123"
 
 
+# Groups and permission links the roles have when in sync; counted after the first sync of a process.
+_ROLES_IN_SYNC: tuple[int, int] | None = None
+
+
+def _ensure_roles() -> None:
+    """Migrate syncs the roles (post_migrate) and each test's rollback keeps them, but a transactional
+    test's flush and restore can leave the groups without some of their permissions. Syncing costs
+    ~70 ms a call (every user a test makes); checking is one query."""
+    global _ROLES_IN_SYNC
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    def state() -> tuple[int, int]:
+        found = Group.objects.filter(name__in=roles.ROLE_BY_CODE).aggregate(
+            groups=Count("pk", distinct=True), links=Count("permissions")
+        )
+        return found["groups"], found["links"]
+
+    if _ROLES_IN_SYNC is not None and state() == _ROLES_IN_SYNC:
+        return
+    roles.sync_roles()
+    _ROLES_IN_SYNC = state()
+
+
 def make_user(username: str, *role_codes: str, organisation: Organisation | None = None, **extra: Any) -> User:
     """A user with the given roles; staff roles get back-office access, host users a directory person."""
     from django.contrib.auth.models import Group
 
-    # Migrate syncs the roles (post_migrate) and each test's rollback keeps them; only a flushed
-    # database (a transactional test) lacks them. Syncing costs ~70 ms, checking one query.
-    if Group.objects.filter(name__in=roles.ROLE_BY_CODE).count() != len(roles.ROLES):
-        roles.sync_roles()
+    _ensure_roles()
     user = User.objects.create_user(
         username=username, password=PASSWORD, full_name=extra.pop("full_name", username), **extra
     )

@@ -22,6 +22,11 @@ from khcn.testing import empty_inline
 
 from .conftest import HA_NOI, csv_bytes, make_device, make_facility, make_licence, make_point, make_survey, point_row
 
+# Every test here touches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: unmarked, they ran after the transactional tests,
+# whose last flush leaves no permissions behind.
+pytestmark = pytest.mark.django_db
+
 MODELS = [
     "radiationfacility",
     "device",

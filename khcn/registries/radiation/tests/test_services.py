@@ -22,6 +22,11 @@ from khcn.registries.radiation.selectors import LicenceState
 
 from .conftest import HA_NOI, PHO_HIEN, make_device, make_facility, make_licence, make_point, make_survey, old_unit
 
+# Every test here touches the database, some only through request.getfixturevalue, which
+# pytest-django cannot see when it orders tests: unmarked, they ran after the transactional tests,
+# whose last flush leaves no permissions behind.
+pytestmark = pytest.mark.django_db
+
 S = RadiationLicence.Status
 K = RadiationLicence.Kind
 
