@@ -4,6 +4,8 @@
 #   1. every test on SQLite in parallel workers, then the real-browser journeys in one process;
 #   2. every test again on a throwaway PostgreSQL cluster (scripts/pg-temp.sh), browser tests left out,
 #      when PostgreSQL server binaries are on this machine.
+# Two markers keep slow tests from running twice: `database_independent` runs only in run 1 (rules
+# computed in Python), `production_database` (fuzzing) only in run 2 when there is one, else in run 1.
 #
 # Extra arguments go to pytest in both runs, e.g. `scripts/test.sh khcn/directory -x`.
 # On a developer machine a missing PostgreSQL or Chromium is reported and skipped. Under CI
