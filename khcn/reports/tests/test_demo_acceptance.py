@@ -77,3 +77,17 @@ def test_the_demo_reproduces_the_seed_articles_figures():
         drill_down = {(m.key, p): m.queryset(p, units).count() for m, p in requests if m.aggregate == "count"}
         assert drill_down == {k: v for k, v in together.items() if k in drill_down}
     assert any(together.values())
+
+    # The public database of a fresh demo is not empty: the department has published the approved
+    # tasks with their hosts, recognised initiatives and GI certificates (khcn/public/demo.py), and
+    # a visitor's "long nhan" finds the longan certificate holders and a related task. No person is
+    # public without recorded consent.
+    from khcn.public import search
+    from khcn.public import selectors as public
+
+    assert public.task_list_public().count() >= 40
+    assert public.organisation_list_public().exists() and public.certificate_list_public().exists()
+    assert public.initiative_list_public().exists()
+    kinds = {hit.entry.kind for hit in search.search("long nhan").hits}
+    assert {"certificate", "organisation", "task"} <= kinds
+    assert all(person.public_profile_consent for person in public.person_list_public())
