@@ -645,15 +645,6 @@ def test_a_file_of_another_type_than_its_name_is_refused_and_nothing_is_written(
     assert not Attachment.objects.exists()
 
 
-def test_a_file_list_holding_text_is_a_400_in_the_documented_format(task, host):
-    # DRF keys a list field's errors by index ({"0": [...]}); khcn.api.exceptions flattens them.
-    response = token_client(host).post(url(task, "progress-reports/"), report(attachments=["khong-phai-tep"]))
-    assert response.status_code == 400
-    messages = response.json()["attachments"]
-    assert messages and all(isinstance(m, str) for m in messages)
-    assert not ProgressReport.objects.exists()
-
-
 def test_too_many_files_are_refused_with_the_web_pages_message(task, dossier, host):
     Task.objects.filter(pk=task.pk).update(status=TS.IN_PROGRESS)
     Acceptance.objects.all().delete()
