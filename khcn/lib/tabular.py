@@ -556,7 +556,9 @@ def _mostly_text(sample: bytes) -> bool:
 # A cell reference that may lie far out: a column of two letters or more (AA…), or a row from
 # 300000 (six digits from 3, or seven digits). One pass with a literal start ('r="'), which also
 # finds the attribute after a tab or a line break; a far column only means the exact scan runs.
-_FAR_REF = re.compile(rb'r="(?:([A-Z]{2})|[A-Z]{0,3}(?:[3-9]\d{5}|\d{7}))')
+# The letters are taken possessively: a near reference ("L10001") then fails without backtracking
+# through them, a fifth faster over the 1.3 million references of a year file.
+_FAR_REF = re.compile(rb'r="(?:([A-Z]{2})|[A-Z]*+(?:[3-9]\d{5}|\d{7}))')
 _CELL_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
 # Parts are read this much at a time; each chunk keeps the previous one's last bytes in front, more
 # than the longest pattern ('r="XFD1048576"', '<sheetData').
@@ -614,12 +616,52 @@ def _check_xlsx(data: bytes) -> None:
             if info.is_dir() or not info.filename.endswith(".xml"):
                 continue
             try:
-                with archive.open(info) as stream:
-                    _check_part(
-                        iter(lambda: stream.read(_CHUNK), b""), sheet_only=bool(_NOT_SHEETS.match(info.filename))
-                    )
+                _check_part(_member_chunks(data, info), sheet_only=bool(_NOT_SHEETS.match(info.filename)))
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
                 raise _broken_xlsx() from None
+
+
+def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes, unpacked a chunk at a time straight from the file's bytes, and never more
+    than the directory declares (a part that unpacks to more is a broken file).
+
+    zipfile's own reader feeds zlib 4 KB at a time and checks a CRC on the way: 0.17 s for the
+    84 MB sheet of a year file, against 0.06 s here. The CRC is left to calamine, which reads the
+    part again if this scan lets it through."""
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile
+    name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
+    start = offset + 30 + name_length + extra_length
+    packed = memoryview(data)[start : start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise EOFError
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise zipfile.BadZipFile
+        for position in range(0, len(packed), _CHUNK):
+            yield bytes(packed[position : position + _CHUNK])
+        return
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    left = info.file_size
+    position = 0
+    pending: bytes | memoryview = b""
+    while not inflate.eof:
+        if not pending and position < len(packed):
+            pending = packed[position : position + _CHUNK]
+            position += _CHUNK
+        # Called with no input too: zlib may still hold output of the last input it took.
+        chunk = inflate.decompress(pending, _CHUNK)
+        pending = inflate.unconsumed_tail
+        if chunk:
+            left -= len(chunk)
+            if left < 0:
+                raise zipfile.BadZipFile
+            yield chunk
+        elif not pending and position >= len(packed):
+            break  # the part ends before its end of stream
+    if left:
+        raise EOFError
 
 
 def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:

@@ -445,3 +445,61 @@ def test_the_chunked_scan_finds_what_a_whole_part_scan_finds_whatever_the_cut(si
     tabular._check_part(iter(_chunked("<styles>a_x0000_b</styles>", size)), sheet_only=True)
     with pytest.raises(tabular.TabularError, match="NUL"):
         tabular._check_part(iter(_chunked("<sst>a_x0000_b</sst>", size)))
+
+
+def _zip(parts: dict[str, tuple[bytes, int]], *, streamed: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, (payload, method) in parts.items():
+            if streamed:  # sizes in a data descriptor after the part, as a writer that streams leaves them
+                with archive.open(zipfile.ZipInfo(name), "w", force_zip64=True) as stream:
+                    stream.write(payload)
+            else:
+                archive.writestr(zipfile.ZipInfo(name), payload, compress_type=method)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_each_part_is_unpacked_from_the_files_bytes_as_zipfile_unpacks_it(streamed):
+    # Sizes around the 1 MiB chunk, text that packs tightly and bytes that do not.
+    noise = bytes((n * 7919) % 251 for n in range(300_000))
+    parts = {
+        "empty.xml": (b"", zipfile.ZIP_DEFLATED),
+        "tiny.xml": (b"<a/>", zipfile.ZIP_STORED),
+        "rows.xml": (b'<row r="1"><c r="A1"><v>1</v></c></row>' * 60_000, zipfile.ZIP_DEFLATED),
+        "noise.xml": (noise * 4, zipfile.ZIP_DEFLATED),
+        "stored.xml": (noise * 5, zipfile.ZIP_STORED),
+    }
+    data = _zip(parts, streamed=streamed)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            chunks = list(tabular._member_chunks(data, info))
+            assert b"".join(chunks) == archive.read(info), info.filename
+            assert all(len(chunk) <= 1 << 20 for chunk in chunks)
+
+
+def test_a_part_that_unpacks_to_more_or_less_than_the_directory_says_is_a_broken_file():
+    data = _zip({"xl/workbook.xml": (b"<workbook/>", zipfile.ZIP_DEFLATED), "xl/big.xml": (b"x" * 5000, 8)})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("xl/big.xml")
+    # The central directory's declared size of xl/big.xml, lowered and raised in place.
+    entry = data.index(b"xl/big.xml", data.index(b"PK\x01\x02")) - 46
+    for declared in (100, 9000):
+        lying = bytearray(data)
+        lying[entry + 24 : entry + 28] = declared.to_bytes(4, "little")
+        with pytest.raises(tabular.TabularError, match="bị hỏng hoặc không đọc được"):
+            tabular._check_xlsx(bytes(lying))
+    # A part cut short: its packed bytes end before its end of stream.
+    info.compress_size -= 10
+    with pytest.raises(EOFError):
+        list(tabular._member_chunks(data[: info.header_offset + 30 + len(info.filename) + info.compress_size], info))
+
+
+@pytest.mark.parametrize("reference", ["ABC1", "A3000000", "XFD1048576", "ZZ1"])
+def test_far_references_are_found_whatever_their_letters(reference):
+    assert tabular._FAR_REF.search(f'<c r="{reference}">'.encode())
+
+
+@pytest.mark.parametrize("reference", ["A1", "L100001", "Z299999"])
+def test_near_references_pass(reference):
+    assert tabular._FAR_REF.search(f'<c r="{reference}">'.encode()) is None
