@@ -112,16 +112,24 @@ class Instrument(Record):
     )
     location = models.CharField(_("nơi sử dụng"), max_length=300, blank=True)
     # The three fields below follow from the instrument's latest verification. They are kept on
-    # the instrument so that "due within 30 days" and "rejected" are index lookups, not a search
-    # through millions of verifications; services.instruments_refresh keeps them in step.
+    # the instrument so that "due within 30 days" and "rejected" read one row per instrument, not
+    # millions of verifications; services.instruments_refresh keeps them in step. None of them is
+    # indexed: a year's import rewrites all three for every instrument it names, and with no
+    # index on them (and free room left in each page, migration 0003) PostgreSQL rewrites each row
+    # in place (a HOT update) instead of adding an entry to every index: 1.47 s -> 0.25 s for
+    # 100,000 instruments (docs/benchmarks.md). A due-date search reads the instrument table,
+    # which for a province's tens of thousands of instruments takes milliseconds.
     status = models.CharField(
         _("tình trạng"), max_length=20, choices=Status.choices, default=Status.IN_USE, editable=False
     )
     last_verified_on = models.DateField(_("kiểm định gần nhất"), null=True, blank=True, editable=False)
     next_due_on = models.DateField(_("hạn kiểm định tiếp theo"), null=True, blank=True, editable=False)
     # History is read per instrument (by id), never by type or owner: no index on those there.
+    # The history user is kept without a database constraint (see Verification.history).
     history = HistoricalRecords(
-        excluded_fields=["last_verified_on", "next_due_on"], no_db_index=["instrument_type", "owner"]
+        excluded_fields=["last_verified_on", "next_due_on"],
+        no_db_index=["instrument_type", "owner"],
+        user_db_constraint=False,
     )
 
     class Meta:
@@ -137,7 +145,6 @@ class Instrument(Record):
         ]
         indexes = [
             models.Index(fields=["serial"], name="instrument_serial"),
-            models.Index(fields=["next_due_on"], name="instrument_next_due"),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +178,10 @@ class Verification(Record):
     )
     kind = models.CharField(_("hình thức kiểm định"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC)
     date = models.DateField(_("ngày kiểm định"))
+    # No index: nothing selects verifications by their verifying body (the certificate index
+    # leads with the number), and organisations are archived, never deleted.
     verifying_body = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị kiểm định")
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị kiểm định"), db_index=False
     )
     verifier = models.CharField(_("kiểm định viên"), max_length=200, blank=True)
     result = models.CharField(_("kết quả"), max_length=10, choices=Result.choices)
@@ -181,7 +190,10 @@ class Verification(Record):
     cycle_months = models.PositiveSmallIntegerField(_("chu kỳ áp dụng (tháng)"), null=True, blank=True, editable=False)
     valid_until = models.DateField(_("hạn kiểm định tiếp theo"), null=True, blank=True, editable=False)
     # History is read per verification (by id): two fewer indexes to keep up on every import row.
-    history = HistoricalRecords(no_db_index=["instrument", "verifying_body"])
+    # Its user column has no database constraint: PostgreSQL checks a foreign key row by row at
+    # commit, 0.4 s of a 100,000-row import for a column that only ever holds the signed-in user
+    # (users are deactivated, never deleted; a delete through Django still empties the column).
+    history = HistoricalRecords(no_db_index=["instrument", "verifying_body"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("lần kiểm định")
