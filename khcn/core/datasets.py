@@ -476,6 +476,11 @@ class BulkDataset(Dataset):
     """
 
     chunk_rows: ClassVar[int] = 2000
+    # A dataset that sets this writes its plan a part at a time (write_part, then write_end): the
+    # runner then writes each stretch of checked rows in a second thread, inside the import's
+    # transaction, while the next chunk is read and checked. plan() reports its progress through
+    # the `ready` callback it is given.
+    writes_in_parts: ClassVar[bool] = False
 
     def check_rows(self, chunk: Chunk) -> None:
         """Rules across the columns of each row, on cleaned values (lookup columns still hold the
@@ -485,13 +490,25 @@ class BulkDataset(Dataset):
             for field_name, message in self.clean_row(dict(zip(fields, row, strict=True))):
                 chunk.error(index, field_name, message)
 
-    def plan(self, chunks: Iterable[Chunk]) -> BulkPlan:
+    def plan(self, chunks: Iterable[Chunk], ready: Callable[[BulkPlan, int], None] | None = None) -> BulkPlan:
         """Check each chunk against stored records (refusing rows with chunk.error()) and keep
-        what write() needs. Nothing may be written here."""
+        what write() needs. Nothing may be written here. A dataset that writes in parts calls
+        `ready(plan, n)` (when given) once the plan's first n rows are checked."""
         raise NotImplementedError
 
     def write(self, plan: BulkPlan, *, user: Any, reason: str) -> None:
         """Write a plan whose every row passed; runs inside the import's transaction."""
+        raise NotImplementedError
+
+    def write_part(self, plan: BulkPlan, start: int, end: int, *, user: Any, reason: str) -> None:
+        """Write the plan's rows start..end-1, all checked and passed, while later rows are still
+        being checked (datasets with `writes_in_parts`). Runs in the writer thread, in the import's
+        transaction, with raw statements only (khcn.core.bulk); stored records this import wrote
+        are visible to plan()'s later reads, which must not take them for earlier ones."""
+        raise NotImplementedError
+
+    def write_end(self, plan: BulkPlan, *, user: Any, reason: str) -> None:
+        """After the last part: what follows from the whole file (datasets with `writes_in_parts`)."""
         raise NotImplementedError
 
 
@@ -783,6 +800,8 @@ class _BulkReader:
 def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> ImportResult:
     reader = _BulkReader(dataset, data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
     base = {"dataset": dataset.name, "file_name": file_name, "data": data, "user": user}
+    if dataset.writes_in_parts and not dry_run and bulk.writes_while_reading():
+        return _run_in_parts(dataset, reader, base, user=user)
     with bulk.gc_paused():
         plan = dataset.plan(reader.chunks())
         errors = reader.all_errors()
@@ -810,14 +829,77 @@ def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user:
                 dataset.write(plan, user=user, reason=reason[:100])
                 faults.point("import.written")
         except DatabaseError as exc:
-            # The checks should catch everything; this is a concurrent edit or a database rule
-            # they do not know. The transaction has rolled back every row.
-            message = _("Không ghi được dữ liệu, chưa có dòng nào được ghi. Chi tiết: %(error)s") % {"error": exc}
             return _record(
-                **base,
-                status=ImportBatch.Status.FAILED,
-                row_count=reader.row_count,
-                errors=[RowError(None, "", "", message[:500])],
+                **base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=_write_failed(exc)
+            )
+    faults.point("import.committed")
+    return result
+
+
+class _RollBack(Exception):
+    """Leaves the import's transaction with everything written so far undone."""
+
+
+def _write_failed(exc: BaseException) -> list[RowError]:
+    # The checks should catch everything; this is a concurrent edit or a database rule they do
+    # not know. The transaction has rolled back every row.
+    message = _("Không ghi được dữ liệu, chưa có dòng nào được ghi. Chi tiết: %(error)s") % {"error": exc}
+    return [RowError(None, "", "", message[:500])]
+
+
+def _run_in_parts(dataset: BulkDataset, reader: _BulkReader, base: dict[str, Any], *, user: Any) -> ImportResult:
+    """The bulk runner for a dataset that writes in parts: rows are written, in the import's one
+    transaction, as soon as they are checked and as long as no row before them was refused, by a
+    second thread while this one reads and checks the next chunk. The database's work (indexes,
+    history rows, foreign keys) then overlaps the reading instead of following it. Any refused
+    row, or a write the database refuses, rolls the whole transaction back: the file is imported
+    whole or not at all, exactly as by plan() then write()."""
+    file_name = base["file_name"]
+    errors: list[RowError] = []
+    plan: BulkPlan | None = None
+    with bulk.gc_paused():
+        try:
+            with transaction.atomic():
+                result = _record(**base, status=ImportBatch.Status.SUCCEEDED, row_count=0)
+                reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
+                reason = reason[:100]
+                writer = bulk.PartWriter(
+                    lambda p, start, end: dataset.write_part(p, start, end, user=user, reason=reason)
+                )
+
+                def ready(checked: BulkPlan, rows: int) -> None:
+                    # Nothing more is written once a row is refused: the transaction will roll back.
+                    if not (reader.errors or reader.pending):
+                        writer.submit(checked, rows)
+
+                stopped = False
+                try:
+                    with writer:
+                        plan = dataset.plan(reader.chunks(), ready)
+                except DatabaseError:
+                    # A read after a refused write: PostgreSQL has given up the transaction, and
+                    # the rows after this one went unchecked.
+                    if writer.error is None:
+                        raise
+                    stopped = True
+                errors = reader.all_errors()
+                if errors and not stopped:
+                    raise _RollBack
+                if writer.error is not None:
+                    errors = _write_failed(writer.error)
+                    raise _RollBack
+                assert plan is not None
+                dataset.write_end(plan, user=user, reason=reason)
+                batch = result.batch
+                batch.row_count, batch.created_count, batch.updated_count = reader.row_count, plan.created, plan.updated
+                batch.save(update_fields=["row_count", "created_count", "updated_count"])
+                result.row_count, result.created, result.updated = reader.row_count, plan.created, plan.updated
+                faults.point("import.written")
+        except _RollBack:
+            return _record(**base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=errors)
+        except DatabaseError as exc:
+            return _record(
+                **base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=_write_failed(exc)
             )
     faults.point("import.committed")
     return result

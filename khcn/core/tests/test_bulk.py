@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history
@@ -118,6 +120,31 @@ def test_update_rows_gives_each_record_its_own_values(org_a, org_b):
     org_a.refresh_from_db()
     org_b.refresh_from_db()
     assert (org_a.phone, org_a.short_name, org_b.phone, org_b.short_name) == ("0221 1", "A", "0221 2", "B")
+
+
+def test_update_rows_can_leave_newer_records_and_match_another_key(org_a, org_b):
+    # Any ordered column will do here; imports use it with an instrument's last verification date.
+    stored = timezone.now()
+    Organisation.objects.filter(pk=org_a.pk).update(archived_at=stored)
+    older, newer = stored - dt.timedelta(days=1), stored + dt.timedelta(days=1)
+    # Only a record whose stored value is empty or older than its new one takes the new values.
+    bulk.update_rows(
+        Organisation,
+        ["archived_at", "phone"],
+        [[older, older], ["1", "2"]],
+        [org_a.pk, org_b.pk],
+        unless_newer="archived_at",
+    )
+    org_a.refresh_from_db()
+    org_b.refresh_from_db()
+    assert (org_a.archived_at, org_a.phone, org_b.archived_at, org_b.phone) == (stored, "", older, "2")
+    bulk.update_rows(Organisation, ["archived_at", "phone"], [[newer], ["3"]], [org_a.pk], unless_newer="archived_at")
+    org_a.refresh_from_db()
+    assert (org_a.archived_at, org_a.phone) == (newer, "3")
+    # Rows matched on another field than the primary key: every history row of the record.
+    bulk.update_rows(Organisation.history.model, ["phone"], [["4"]], [org_b.pk], key="id")
+    assert set(Organisation.history.filter(id=org_b.pk).values_list("phone", flat=True)) == {"4"}
+    assert "4" not in set(Organisation.history.filter(id=org_a.pk).values_list("phone", flat=True))
 
 
 def test_select_in_reads_every_key_chunk_by_chunk(monkeypatch):
@@ -308,6 +335,122 @@ def test_a_database_refusal_while_writing_rolls_everything_back(members, monkeyp
     assert not result.ok and "giả lập" in result.errors[0].message
     assert not Organisation.objects.filter(tax_code__in=["0100000099", "0100000031"]).exists()
     assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
+
+
+# --- Writing in parts while reading (bulk.PartWriter) ------------------------------------------------
+
+
+class MemberPartsDataset(MemberDataset):
+    """The same members, written a part at a time while later chunks are read."""
+
+    name = "test-members-parts"
+    writes_in_parts = True
+    parts: ClassVar[list[tuple[int, int, str]]] = []
+    ends: ClassVar[int] = 0
+
+    def plan(self, chunks: Iterable[datasets.Chunk], ready: Any = None) -> MemberPlan:
+        plan = MemberPlan()
+        for chunk in chunks:
+            one = MemberDataset.plan(self, [chunk])
+            for column, more in zip(plan.columns, one.columns, strict=True):
+                column += more
+            if ready is not None:
+                ready(plan, len(plan.columns[0]))
+        plan.created = len(plan.columns[0])
+        return plan
+
+    def write_part(self, plan: datasets.BulkPlan, start: int, end: int, *, user: Any, reason: str) -> None:
+        assert isinstance(plan, MemberPlan)
+        type(self).parts.append((start, end, threading.current_thread().name))
+        bulk.insert_with_history(
+            Organisation,
+            ["name", "name_folded", "tax_code", "kind", "parent_id"],
+            [column[start:end] for column in plan.columns],
+            now=timezone.now(),
+            user_id=getattr(user, "pk", None),
+            reason=reason,
+        )
+
+    def write_end(self, plan: datasets.BulkPlan, *, user: Any, reason: str) -> None:
+        type(self).ends += 1
+
+
+@pytest.fixture
+def in_parts(members, monkeypatch):
+    # Whatever the database: PostgreSQL does not write in parts by default (bulk.writes_while_reading).
+    monkeypatch.setattr(bulk, "writes_while_reading", lambda: True)
+    monkeypatch.setitem(datasets._registry, MemberPartsDataset.name, MemberPartsDataset)
+    monkeypatch.setattr(MemberPartsDataset, "parts", [])
+    monkeypatch.setattr(MemberPartsDataset, "ends", 0)
+    return MemberPartsDataset
+
+
+def member_rows(count: int, first: int = 40) -> list[list[Any]]:
+    return [[f"Chi nhánh {n}", f"01000000{n:02d}", "", "", "0100000001"] for n in range(first, first + count)]
+
+
+def test_checked_rows_are_written_by_a_second_thread_while_the_next_are_read(in_parts, science_officer):
+    interval = sys.getswitchinterval()
+    result = datasets.run_import(in_parts.name, "a.xlsx", xlsx(HEADERS, member_rows(5)), user=science_officer)
+
+    assert result.ok, result.errors
+    assert (result.row_count, result.created, result.batch.row_count, result.batch.created_count) == (5, 5, 5, 5)
+    # Every row once, in order, by the writer thread; then write_end once.
+    parts = in_parts.parts
+    assert [start for start, _end, _name in parts] == [0, *[end for _start, end, _name in parts[:-1]]]
+    assert parts[-1][1] == 5 and {name for *_, name in parts} == {"khcn-import-writer"}
+    assert in_parts.ends == 1
+    stored = Organisation.objects.filter(tax_code__startswith="01000000").exclude(tax_code="0100000001")
+    assert stored.count() == 5 and set(stored.values_list("parent__tax_code", flat=True)) == {"0100000001"}
+    assert Organisation.history.filter(history_type="+", history_user=science_officer).count() == 5
+    # The connection is the reading thread's alone again, and Python switches threads as before.
+    assert not connection.allow_thread_sharing and not hasattr(connection, "khcn_turns")
+    assert sys.getswitchinterval() == interval
+
+
+def test_a_bad_row_after_written_parts_undoes_them(in_parts, science_officer):
+    rows = [*member_rows(4), ["", "0100000099", "", "", ""]]  # the fifth row has no name
+    result = datasets.run_import(in_parts.name, "b.xlsx", xlsx(HEADERS, rows), user=science_officer)
+
+    assert in_parts.parts and in_parts.parts[0][0] == 0  # the first chunks were written...
+    assert not result.ok and [e.row for e in result.errors] == [6]
+    assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()  # ...and undone
+    assert in_parts.ends == 0
+    assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
+
+
+@pytest.mark.parametrize("refused", ["first", "last"])
+def test_a_part_the_database_refuses_fails_the_import_and_keeps_nothing(in_parts, monkeypatch, refused):
+    write_part = MemberPartsDataset.write_part
+
+    def refuse(self: Any, plan: Any, start: int, end: int, **kwargs: Any) -> None:
+        write_part(self, plan, start, end, **kwargs)  # written, then refused: all must go
+        if (start == 0) if refused == "first" else (end == 5):
+            # A statement the database refuses: PostgreSQL then refuses the reading thread's
+            # reads too, until the transaction is rolled back.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM bang_khong_co")
+
+    monkeypatch.setattr(MemberPartsDataset, "write_part", refuse)
+    result = datasets.run_import(in_parts.name, "c.xlsx", xlsx(HEADERS, member_rows(5)))
+
+    assert not result.ok and "chưa có dòng nào được ghi" in result.errors[0].message
+    assert "bang_khong_co" in result.errors[0].message
+    assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()
+    assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
+    assert not connection.allow_thread_sharing
+
+
+def test_a_failure_in_the_writer_reaches_the_caller_and_keeps_nothing(in_parts, monkeypatch):
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("lỗi lập trình")
+
+    monkeypatch.setattr(MemberPartsDataset, "write_part", fail)
+    with pytest.raises(RuntimeError, match="lỗi lập trình"):
+        datasets.run_import(in_parts.name, "d.xlsx", xlsx(HEADERS, member_rows(5)))
+    assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()
+    assert not ImportBatch.objects.exists()
+    assert not connection.allow_thread_sharing and not hasattr(connection, "khcn_turns")
 
 
 # --- The bulk reader against the engine ---------------------------------------------------------------

@@ -21,18 +21,22 @@ It is a `datasets.BulkDataset`: the shared runner reads and checks the file (hea
 lookups, the row-by-row report, the ImportBatch) a chunk at a time, `plan()` checks each chunk
 against stored records (its instrument, the year it was made, the cycle in force on the date,
 numbers and instrument-days already used, in the file and in the registry) and keeps only plain
-values, one list per column; if no row anywhere was refused, `write()` writes the instruments and
-verifications with their history rows through khcn.core.bulk, in the import's transaction.
+values, one list per column. The rows are written through khcn.core.bulk, with their history rows,
+in the import's one transaction: on SQLite a part at a time by a second thread while the next chunk
+is read (`write_part`, as long as no row has been refused; any refused row rolls everything back),
+on PostgreSQL all at once after the last row (`write`, the same code); `write_end` then settles
+what follows from the whole file (owners, and new instruments named again later in the file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -232,6 +236,12 @@ class VerificationPlan(datasets.BulkPlan):
     stored_owner: list[int | None] = field(default_factory=list)
     stored_last_verified_on: list[dt.date | None] = field(default_factory=list)
     new_instruments: list[NewInstrument] = field(default_factory=list)
+    # The last instrument registered before the import (see plan()).
+    registered_up_to: int = 0
+    # Written so far (write_part): new instruments' primary keys and the row each was created from.
+    written_at: dt.datetime | None = None
+    new_pk: dict[int, int] = field(default_factory=dict)
+    new_first_row: dict[int, int] = field(default_factory=dict)
 
 
 class _Checks:
@@ -264,6 +274,7 @@ class VerificationDataset(datasets.BulkDataset):
     name = "verifications"
     title = gettext_lazy("Kết quả kiểm định phương tiện đo")
     model = Verification
+    writes_in_parts = True
     columns = (
         type_column(TYPE),
         tabular.Text("Số sêri", SERIAL, max_length=60, required=True),
@@ -356,13 +367,24 @@ class VerificationDataset(datasets.BulkDataset):
 
     # --- Checks against stored records -----------------------------------------------------------
 
-    def plan(self, chunks: Iterable[datasets.Chunk]) -> VerificationPlan:
+    def plan(
+        self,
+        chunks: Iterable[datasets.Chunk],
+        ready: Callable[[datasets.BulkPlan, int], None] | None = None,
+    ) -> VerificationPlan:
         """Check every row against the registry (its instrument, the cycle in force, numbers
-        already used) in a few queries per chunk; nothing is written."""
+        already used) in a few queries per chunk; nothing is written here. After each chunk the
+        rows checked so far are `ready` to be written (the runner writes them while the next
+        chunk is read)."""
         plan = VerificationPlan()
+        # Instruments this import creates are written while later chunks are read: they are not
+        # the registered instruments a later row might name.
+        plan.registered_up_to = Instrument.objects.aggregate(last=Max("pk"))["last"] or 0
         checks = _Checks(CycleTable.load())
         for chunk in chunks:
             self._plan_chunk(chunk, plan, checks)
+            if ready is not None:
+                ready(plan, len(plan.date))
         plan.created = len(plan.date)
         return plan
 
@@ -377,7 +399,7 @@ class VerificationDataset(datasets.BulkDataset):
         given_dues: list[dt.date | None] = values["valid_until"]
         certificates: list[str] = values["certificate_no"]
         body_ids = [body.id for body in values["verifying_body"]]
-        stored = self._stored_instruments(serials, set(type_ids))
+        stored = self._stored_instruments(serials, set(type_ids), plan.registered_up_to)
         date_problems, cycles = checks.date_problems, checks.cycle
         first_day, first_certificate = checks.first_day, checks.first_certificate
         # The rows that pass, with what the plan adds to them.
@@ -494,13 +516,16 @@ class VerificationDataset(datasets.BulkDataset):
             return False
         return found
 
-    def _stored_instruments(self, serials: Sequence[str], type_ids: set[int]) -> dict[tuple[int, str], Any]:
+    def _stored_instruments(self, serials: Sequence[str], type_ids: set[int], up_to: int) -> dict[tuple[int, str], Any]:
         """Registered instruments with the chunk's serials, by (type, serial): the row of
         STORED_INSTRUMENT as the database returns it, or a list of them when a serial is shared
-        by several manufacturers' instruments of one type."""
+        by several manufacturers' instruments of one type. Only those registered before the
+        import (pk up to `up_to`)."""
         found: dict[tuple[int, str], Any] = {}
+        # Filtered here, not in SQL: with "id <= n" SQLite scans the table by id instead of
+        # searching the serial index.
         for row in bulk.select_in(Instrument, STORED_INSTRUMENT, "serial", sorted(set(serials))):
-            if row[1] in type_ids:
+            if row[1] in type_ids and row[0] <= up_to:
                 key = (row[1], row[2])
                 same = found.get(key)
                 if same is None:
@@ -607,16 +632,29 @@ class VerificationDataset(datasets.BulkDataset):
     # --- Writing ---------------------------------------------------------------------------------
 
     def write(self, plan: datasets.BulkPlan, *, user: Any, reason: str) -> None:
-        """Write a checked plan: new instruments, then verifications (both with history rows),
-        new owners, and each registered instrument's status from its newest verification."""
+        """Write a checked plan at once (the runner writes it in parts, as it is checked)."""
         assert isinstance(plan, VerificationPlan)
-        now = timezone.now()
+        self.write_part(plan, 0, len(plan.date), user=user, reason=reason)
+        self.write_end(plan, user=user, reason=reason)
+
+    def write_part(self, plan: datasets.BulkPlan, start: int, end: int, *, user: Any, reason: str) -> None:
+        """Write rows start..end-1: the instruments they introduce (from the first row naming
+        each), the verifications with their history rows, and each instrument's status, last
+        verification and due date from its newest row so far, where newer than what it holds."""
+        assert isinstance(plan, VerificationPlan)
+        if plan.written_at is None:
+            plan.written_at = timezone.now()
+        now = plan.written_at
         user_id = getattr(user, "pk", None)
-        latest = self._latest(plan)
-        new_keys = [k for k in range(len(plan.new_instruments)) if ~k in latest]
-        if new_keys:
-            newest = [latest[~k] for k in new_keys]
-            instruments = [plan.new_instruments[k] for k in new_keys]
+        slots = plan.instrument[start:end]
+        introduced: dict[int, int] = {}
+        for index, slot in enumerate(slots, start):
+            if slot < 0 and ~slot not in plan.new_pk and ~slot not in introduced:
+                introduced[~slot] = index
+        if introduced:
+            keys = list(introduced)
+            rows = list(introduced.values())
+            instruments = [plan.new_instruments[k] for k in keys]
             ids = bulk.insert_with_history(
                 Instrument,
                 INSTRUMENT_COLUMNS,
@@ -626,40 +664,73 @@ class VerificationDataset(datasets.BulkDataset):
                     [i.manufacturer for i in instruments],
                     [i.model for i in instruments],
                     [i.manufacture_year for i in instruments],
-                    # A new instrument's only verifications are in this file, so all follows from its newest row.
-                    [plan.owner[n] for n in newest],
+                    [plan.owner[n] for n in rows],
                     [i.location for i in instruments],
-                    [self._status(plan.result[n]) for n in newest],
-                    [plan.date[n] for n in newest],
-                    [plan.valid_until[n] for n in newest],
+                    [self._status(plan.result[n]) for n in rows],
+                    [plan.date[n] for n in rows],
+                    [plan.valid_until[n] for n in rows],
                 ],
                 now=now,
                 user_id=user_id,
                 reason=reason,
             )
-            new_pk = dict(zip(new_keys, ids, strict=True))
-            plan.instrument = [slot if slot > 0 else new_pk[~slot] for slot in plan.instrument]
+            plan.new_pk.update(zip(keys, ids, strict=True))
+            plan.new_first_row.update(introduced)
+        new_pk = plan.new_pk
+        instrument_ids = [slot if slot > 0 else new_pk[~slot] for slot in slots]
         bulk.insert_with_history(
             Verification,
             VERIFICATION_COLUMNS,
             [
-                plan.instrument,
-                plan.kind,
-                plan.date,
-                plan.verifying_body,
-                plan.verifier,
-                plan.result,
-                plan.certificate_no,
-                plan.stamp_no,
-                plan.cycle_months,
-                plan.valid_until,
+                instrument_ids,
+                plan.kind[start:end],
+                plan.date[start:end],
+                plan.verifying_body[start:end],
+                plan.verifier[start:end],
+                plan.result[start:end],
+                plan.certificate_no[start:end],
+                plan.stamp_no[start:end],
+                plan.cycle_months[start:end],
+                plan.valid_until[start:end],
             ],
             now=now,
             user_id=user_id,
             reason=reason,
             returning=False,
         )
-        self._follow_registered(plan, latest, now=now, user=user, reason=reason)
+        # Each instrument's newest row in the part (the file cannot hold two on one day).
+        newest: dict[int, int] = {}
+        dates = plan.date
+        for index, pk in enumerate(instrument_ids, start):
+            current = newest.get(pk)
+            if current is None or dates[index] > dates[current]:
+                newest[pk] = index
+        for pk, first in introduced.items():
+            if newest.get(new_pk[pk]) == first:
+                del newest[new_pk[pk]]  # created from that very row
+        if newest:
+            pks = sorted(newest)
+            rows = [newest[pk] for pk in pks]
+            bulk.update_rows(
+                Instrument,
+                ["last_verified_on", "status", "next_due_on"],
+                [
+                    [dates[n] for n in rows],
+                    [self._status(plan.result[n]) for n in rows],
+                    [plan.valid_until[n] for n in rows],
+                ],
+                pks,
+                unless_newer="last_verified_on",
+            )
+
+    def write_end(self, plan: datasets.BulkPlan, *, user: Any, reason: str) -> None:
+        """Owners: a registered instrument whose newest verification is in the file takes the
+        owner of that row; an instrument the file introduces is recorded (its "+" history row
+        too) with the owner and status of its newest row, not of the first one naming it."""
+        assert isinstance(plan, VerificationPlan)
+        latest = self._latest(plan)
+        self._settle_introduced(plan, latest)
+        self._follow_registered(plan, latest, now=plan.written_at or timezone.now(), user=user, reason=reason)
 
     @staticmethod
     def _latest(plan: VerificationPlan) -> dict[int, int]:
@@ -676,33 +747,44 @@ class VerificationDataset(datasets.BulkDataset):
     def _status(result: str) -> str:
         return REJECTED if result == FAILED else IN_USE
 
+    def _settle_introduced(self, plan: VerificationPlan, latest: dict[int, int]) -> None:
+        """Instruments created from their first row whose newest row, in a later part, names
+        another owner or result: the record and its creation in history say what the newest row
+        says (as if the file had been written at once)."""
+        pks: list[int] = []
+        owners: list[int] = []
+        statuses: list[str] = []
+        for k, first in plan.new_first_row.items():
+            newest = latest[~k]
+            if newest == first:
+                continue
+            owner, status = plan.owner[newest], self._status(plan.result[newest])
+            if owner != plan.owner[first] or status != self._status(plan.result[first]):
+                pks.append(plan.new_pk[k])
+                owners.append(owner)
+                statuses.append(status)
+        if pks:
+            bulk.update_rows(Instrument, ["owner", "status"], [owners, statuses], pks)
+            bulk.update_rows(Instrument.history.model, ["owner", "status"], [owners, statuses], pks, key="id")
+
     def _follow_registered(
         self, plan: VerificationPlan, latest: dict[int, int], *, now: dt.datetime, user: Any, reason: str
     ) -> None:
-        """Registered instruments whose newest verification is now in the file take its owner
-        and its status.
+        """Registered instruments whose newest verification is in the file take its owner (their
+        status and dates were written with each part).
 
         Exact without reading their other verifications: `last_verified_on` is the date of the
         newest active one (services.instruments_refresh keeps it so), and the file cannot hold
         a second verification on that same day (checked above).
         """
         new_owner: dict[int, int] = {}
-        pks: list[int] = []
-        days: list[dt.date] = []
-        statuses: list[str] = []
-        dues: list[dt.date | None] = []
         for slot in sorted(s for s in latest if s > 0):
             index = latest[slot]
             owner_id, last = plan.stored_owner[index], plan.stored_last_verified_on[index]
-            day = plan.date[index]
-            if last is not None and day <= last:
+            if last is not None and plan.date[index] <= last:
                 continue
             if plan.owner[index] != owner_id:
                 new_owner[slot] = plan.owner[index]
-            pks.append(slot)
-            days.append(day)
-            statuses.append(self._status(plan.result[index]))
-            dues.append(plan.valid_until[index])
         owner_changes = sorted(new_owner)
         for start in range(0, len(owner_changes), MATCH_CHUNK):
             chunk = owner_changes[start : start + MATCH_CHUNK]
@@ -720,7 +802,6 @@ class VerificationDataset(datasets.BulkDataset):
                 default_user=user,
                 default_change_reason=reason,
             )
-        bulk.update_rows(Instrument, ["last_verified_on", "status", "next_due_on"], [days, statuses, dues], pks)
 
 
 def _day(value: Any) -> dt.date:
