@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from khcn.core import faults
 
@@ -479,14 +479,14 @@ def select_in(
 
 
 def writes_while_reading() -> bool:
-    """Whether an import here should write checked rows while it reads the next (PartWriter).
+    """Whether an import here should write checked rows while it reads the next.
 
-    On SQLite, yes: the database's work runs in C without Python's lock, so it overlaps the
-    reading thread's Python (100,000 verifications: 3.8 s -> 3.4 s, docs/benchmarks.md). On
-    PostgreSQL, no: the server is already the slower side, and writing in parts only adds to its
-    work (statements per part, reads waiting behind writes, a table that grows under the reads):
-    5.9 s -> 7.0 s in the same measurement."""
-    return connection.vendor == "sqlite"
+    Yes where the writer can hold the transaction on its own connection (writes_on_own_connection).
+    Inside a transaction already (a test's), on SQLite too: the writer then shares the reading
+    thread's connection (PartWriter), and SQLite's work runs in C while the reading thread runs
+    Python. Not on PostgreSQL then: sharing one server session, the writes only add to the
+    server's work, which is already the slower side (100,000 verifications: 5.9 -> 7.0 s)."""
+    return connection.vendor == "sqlite" or writes_on_own_connection()
 
 
 # Python's thread switch interval while a PartWriter writes. Each statement the writer sends
@@ -676,3 +676,120 @@ class PartWriter:
         finally:
             # The connection belongs to the reading thread: this one only lets go of it.
             del connections[DEFAULT_DB_ALIAS]
+
+
+def writes_on_own_connection() -> bool:
+    """Whether a writer thread may hold the import's transaction on a connection of its own: yes,
+    unless the import runs inside a transaction already (a test's, a caller's atomic block), or
+    on an in-memory SQLite database. The reading thread then reads, on its own connection, the
+    registry as it was before the import (SQLite's write-ahead log, PostgreSQL's snapshots), and
+    never waits for the writer's statements. docs/benchmarks.md has the measurements."""
+    if connection.in_atomic_block:
+        return False
+    return connection.vendor == "postgresql" or (connection.vendor == "sqlite" and not connection.is_in_memory_db())
+
+
+class _Finish(Exception):
+    """Leaves the writer thread's transaction, rolling it back."""
+
+
+class TransactionWriter:
+    """A second thread that holds an import's transaction on its own connection.
+
+    run(fn) runs fn there, in the transaction, and returns its result; submit(plan, n) hands over
+    the plan's first n rows for `write(plan, start, end)`, written while this thread goes on
+    reading (parts waiting are written as one); close(commit) commits or rolls back and ends the
+    thread, which closes its connection. A DatabaseError stops all writing and is kept in `error`
+    (the transaction is then rolled back whatever close() is asked); any other exception is
+    raised again by run() or close().
+    """
+
+    def __init__(self, write: Callable[[Any, int, int], None] | None = None) -> None:
+        self.write = write
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._written = 0
+        self._failure: BaseException | None = None
+        self.error: DatabaseError | None = None
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
+        self._thread = threading.Thread(target=self._run, name="khcn-import-writer", daemon=True)
+        self._thread.start()
+
+    def run(self, function: Callable[[], Any]) -> Any:
+        done = threading.Event()
+        box: list[Any] = []
+        self._queue.put(("run", function, box, done))
+        done.wait()
+        if self._failure is not None:
+            raise self._failure
+        return box[0] if box else None
+
+    def submit(self, plan: Any, rows: int) -> None:
+        self._queue.put(("part", plan, rows))
+
+    def close(self, *, commit: bool) -> None:
+        self._queue.put(("close", commit))
+        self._thread.join()
+        sys.setswitchinterval(self._interval)
+        if self._failure is not None:
+            raise self._failure
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                if _postgres():
+                    # Foreign keys checked with each statement, while the reading thread works,
+                    # rather than all at once at the commit, when nothing is left to overlap.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while not self._serve():
+                    pass
+        except _Finish:
+            pass
+        except DatabaseError as exc:  # the commit itself
+            self.error = exc
+        finally:
+            connection.close()
+
+    def _serve(self) -> bool:
+        """Serve one request; True when the transaction is to end (committed)."""
+        item = self._queue.get()
+        kind = item[0]
+        if kind == "close":
+            if not item[1] or self.error is not None or self._failure is not None:
+                raise _Finish
+            return True
+        if kind == "part":
+            # Whatever else waits as parts is written with it, as one.
+            plan, rows = item[1], item[2]
+            while True:
+                try:
+                    waiting = self._queue.get_nowait()
+                except queue.Empty:
+                    waiting = None
+                if waiting is None or waiting[0] != "part":
+                    if waiting is not None:
+                        self._queue.put(waiting)  # served next, after this part
+                    break
+                plan, rows = waiting[1], waiting[2]
+            if self.error is None and self._failure is None and rows > self._written:
+                assert self.write is not None
+                self._guarded(lambda: self.write(plan, self._written, rows))  # type: ignore[misc]
+                self._written = rows
+            return False
+        function, box, done = item[1], item[2], item[3]
+        try:
+            if self.error is None and self._failure is None:
+                self._guarded(lambda: box.append(function()))
+        finally:
+            done.set()
+        return False
+
+    def _guarded(self, step: Callable[[], Any]) -> None:
+        try:
+            with transaction.atomic():  # a savepoint: a refused statement leaves the rest usable
+                step()
+        except DatabaseError as exc:
+            self.error = exc
+        except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
+            self._failure = exc

@@ -853,7 +853,13 @@ def _run_in_parts(dataset: BulkDataset, reader: _BulkReader, base: dict[str, Any
     second thread while this one reads and checks the next chunk. The database's work (indexes,
     history rows, foreign keys) then overlaps the reading instead of following it. Any refused
     row, or a write the database refuses, rolls the whole transaction back: the file is imported
-    whole or not at all, exactly as by plan() then write()."""
+    whole or not at all, exactly as by plan() then write().
+
+    The writer holds the transaction on a connection of its own where it can
+    (bulk.writes_on_own_connection: a SQLite file, no transaction around the import); otherwise,
+    as inside a test's transaction, it shares this thread's connection and transaction."""
+    if bulk.writes_on_own_connection():
+        return _run_in_parts_on_own_connection(dataset, reader, base, user=user)
     file_name = base["file_name"]
     errors: list[RowError] = []
     plan: BulkPlan | None = None
@@ -901,6 +907,57 @@ def _run_in_parts(dataset: BulkDataset, reader: _BulkReader, base: dict[str, Any
             return _record(
                 **base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=_write_failed(exc)
             )
+    faults.point("import.committed")
+    return result
+
+
+def _run_in_parts_on_own_connection(
+    dataset: BulkDataset, reader: _BulkReader, base: dict[str, Any], *, user: Any
+) -> ImportResult:
+    # The reads here see the registry as it was before the import: the writer's rows are not
+    # committed, and SQLite's write-ahead log lets this connection read while the other writes.
+    file_name = base["file_name"]
+    errors: list[RowError] = []
+    commit = False
+    writer = bulk.TransactionWriter()
+    try:
+        with bulk.gc_paused():
+            result: ImportResult | None = writer.run(
+                lambda: _record(**base, status=ImportBatch.Status.SUCCEEDED, row_count=0)
+            )
+            if result is not None:
+                batch = result.batch
+                reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": batch.pk}
+                reason = reason[:100]
+                writer.write = lambda p, start, end: dataset.write_part(p, start, end, user=user, reason=reason)
+
+                def ready(checked: BulkPlan, rows: int) -> None:
+                    # Nothing more is written once a row is refused: the transaction will roll back.
+                    if not (reader.errors or reader.pending):
+                        writer.submit(checked, rows)
+
+                plan = dataset.plan(reader.chunks(), ready)
+                errors = reader.all_errors()
+                if not errors and writer.error is None:
+
+                    def end() -> None:
+                        dataset.write_end(plan, user=user, reason=reason)
+                        batch.row_count, batch.created_count = reader.row_count, plan.created
+                        batch.updated_count = plan.updated
+                        batch.save(update_fields=["row_count", "created_count", "updated_count"])
+                        faults.point("import.written")
+
+                    writer.run(end)
+                    commit = writer.error is None
+    finally:
+        writer.close(commit=commit)
+    if errors:
+        return _record(**base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=errors)
+    if writer.error is not None or result is None:
+        assert writer.error is not None
+        failed = _write_failed(writer.error)
+        return _record(**base, status=ImportBatch.Status.FAILED, row_count=reader.row_count, errors=failed)
+    result.row_count, result.created, result.updated = reader.row_count, plan.created, plan.updated
     faults.point("import.committed")
     return result
 

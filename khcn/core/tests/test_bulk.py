@@ -453,6 +453,35 @@ def test_a_failure_in_the_writer_reaches_the_caller_and_keeps_nothing(in_parts, 
     assert not connection.allow_thread_sharing and not hasattr(connection, "khcn_turns")
 
 
+# serialized_rollback: the tests after this one find the data migrations wrote (roles, types).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_writer_holds_the_import_on_its_own_connection(in_parts, monkeypatch):
+    # As in production (a file database, no transaction around the import): the writer thread
+    # opens its own connection and transaction, and the reading thread's is never shared.
+    assert bulk.writes_on_own_connection()
+    result = datasets.run_import(in_parts.name, "e.xlsx", xlsx(HEADERS, member_rows(5)))
+    assert result.ok, result.errors
+    assert {name for *_, name in in_parts.parts} == {"khcn-import-writer"} and in_parts.ends == 1
+    assert Organisation.objects.filter(tax_code__startswith="010000004").count() == 5
+    assert result.batch.created_count == 5 and not connection.allow_thread_sharing
+
+    # A bad row after written parts, then a statement the database refuses: nothing is kept.
+    in_parts.parts.clear()
+    bad = datasets.run_import(in_parts.name, "f.xlsx", xlsx(HEADERS, [*member_rows(4, 50), ["", "0100000099"]]))
+    assert not bad.ok and [e.row for e in bad.errors] == [6] and in_parts.parts
+
+    def refuse(self: Any, plan: Any, start: int, end: int, **kwargs: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM bang_khong_co")
+
+    monkeypatch.setattr(MemberPartsDataset, "write_part", refuse)
+    refused = datasets.run_import(in_parts.name, "g.xlsx", xlsx(HEADERS, member_rows(5, 60)))
+    assert not refused.ok and "bang_khong_co" in refused.errors[0].message
+    assert not Organisation.objects.filter(tax_code__regex=r"^01000000[56]").exists()
+    statuses = list(ImportBatch.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED, ImportBatch.Status.FAILED]
+
+
 # --- The bulk reader against the engine ---------------------------------------------------------------
 
 ORGS = {"0101234567": object(), "TRUNG": Ambiguous(2)}

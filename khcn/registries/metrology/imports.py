@@ -22,10 +22,11 @@ lookups, the row-by-row report, the ImportBatch) a chunk at a time, `plan()` che
 against stored records (its instrument, the year it was made, the cycle in force on the date,
 numbers and instrument-days already used, in the file and in the registry) and keeps only plain
 values, one list per column. The rows are written through khcn.core.bulk, with their history rows,
-in the import's one transaction: on SQLite a part at a time by a second thread while the next chunk
-is read (`write_part`, as long as no row has been refused; any refused row rolls everything back),
-on PostgreSQL all at once after the last row (`write`, the same code); `write_end` then settles
-what follows from the whole file (owners, and new instruments named again later in the file).
+in the import's one transaction, a part at a time by a second thread while the next chunk is read
+(`write_part`, as long as no row has been refused; any refused row rolls everything back; see
+datasets._run_in_parts for when the runner does so), else all at once after the last row (`write`,
+the same code); `write_end` then settles what follows from the whole file (owners, and new
+instruments named again later in the file).
 """
 
 from __future__ import annotations
