@@ -94,7 +94,7 @@ def _driver_cursor() -> Iterator[Any]:
 
         # Server-side binding, and "%b" (binary) for the arrays: Django's connections bind on
         # the client, where psycopg quotes every element of an array in Python.
-        cursor = psycopg.Cursor(connection.connection)
+        cursor: Any = psycopg.Cursor(connection.connection)
     else:
         cursor = connection.connection.cursor()
     turns = getattr(connection, "khcn_turns", None)
@@ -353,9 +353,9 @@ def _copy_with_history(
                     selected.append("%s")
                     params.append(constants[constant_at[column]])
             history_table = quote(model.history.model._meta.db_table)  # type: ignore[attr-defined]
-            names = ", ".join(quote(_column(opts.get_field(name))) for name in tracked)
+            history_names = ", ".join(quote(_column(opts.get_field(name))) for name in tracked)
             cursor.execute(
-                f"INSERT INTO {history_table} ({names}, {', '.join(quote(c) for c in HISTORY_COLUMNS)}) "  # noqa: S608
+                f"INSERT INTO {history_table} ({history_names}, {', '.join(quote(c) for c in HISTORY_COLUMNS)}) "  # noqa: S608
                 f"SELECT {', '.join(selected)}, %s, %s, %s, '+' FROM {stage}",
                 [*params, *history_values],
             )
@@ -686,7 +686,9 @@ def writes_on_own_connection() -> bool:
     never waits for the writer's statements. docs/benchmarks.md has the measurements."""
     if connection.in_atomic_block:
         return False
-    return connection.vendor == "postgresql" or (connection.vendor == "sqlite" and not connection.is_in_memory_db())
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and not connection.is_in_memory_db()  # type: ignore[attr-defined]
 
 
 class _Finish(Exception):
