@@ -721,7 +721,9 @@ class TransactionWriter:
         done = threading.Event()
         box: list[Any] = []
         self._queue.put(("run", function, box, done))
-        done.wait()
+        # The thread may have ended without serving it (its transaction could not begin).
+        while not done.wait(0.2) and self._thread.is_alive():
+            pass
         if self._failure is not None:
             raise self._failure
         return box[0] if box else None
@@ -748,8 +750,10 @@ class TransactionWriter:
                     pass
         except _Finish:
             pass
-        except DatabaseError as exc:  # the commit itself
+        except DatabaseError as exc:  # beginning the transaction (SQLite's lock held elsewhere), or the commit
             self.error = exc
+        except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
+            self._failure = exc
         finally:
             connection.close()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history
@@ -480,6 +480,21 @@ def test_outside_a_transaction_the_writer_holds_the_import_on_its_own_connection
     assert not Organisation.objects.filter(tax_code__regex=r"^01000000[56]").exists()
     statuses = list(ImportBatch.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == [ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED, ImportBatch.Status.FAILED]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_writer_that_cannot_begin_its_transaction_fails_the_import_without_waiting(in_parts, monkeypatch):
+    class Locked:
+        # As when another process holds SQLite's write lock past the busy timeout.
+        @staticmethod
+        def atomic(*args: Any, **kwargs: Any) -> Any:
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(bulk, "transaction", Locked)
+    result = datasets.run_import(in_parts.name, "h.xlsx", xlsx(HEADERS, member_rows(3, 70)))
+    assert not result.ok and "database is locked" in result.errors[0].message
+    assert not in_parts.parts and not Organisation.objects.filter(tax_code__startswith="010000007").exists()
+    assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
 
 
 # --- The bulk reader against the engine ---------------------------------------------------------------
