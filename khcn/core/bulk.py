@@ -32,12 +32,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from khcn.core import faults
 
@@ -97,9 +96,6 @@ def _driver_cursor() -> Iterator[Any]:
         cursor: Any = psycopg.Cursor(connection.connection)
     else:
         cursor = connection.connection.cursor()
-    turns = getattr(connection, "khcn_turns", None)
-    if turns is not None:  # a PartWriter writes on this connection
-        cursor = _TakingTurns(cursor, turns)
     try:
         yield cursor
     finally:
@@ -340,7 +336,7 @@ def _copy_with_history(
         if tracked is not None:
             # The history rows from the staged rows too, with the same constants in place of the
             # columns left to their defaults: cheaper than reading back what the insert wrote.
-            by_name = {_column(f): f"{quote(_column(f))}" for f in fields}
+            by_name = {_column(f): quote(_column(f)) for f in fields}
             by_name[_column(opts.pk)] = pk
             constant_at = {_column(f): n for n, (f, _v) in enumerate(defaults)}
             selected: list[str] = []
@@ -478,204 +474,11 @@ def select_in(
 # --- Writing while reading ------------------------------------------------------------------------
 
 
-def writes_while_reading() -> bool:
-    """Whether an import here should write checked rows while it reads the next.
-
-    Yes where the writer can hold the transaction on its own connection (writes_on_own_connection).
-    Inside a transaction already (a test's), on SQLite too: the writer then shares the reading
-    thread's connection (PartWriter), and SQLite's work runs in C while the reading thread runs
-    Python. Not on PostgreSQL then: sharing one server session, the writes only add to the
-    server's work, which is already the slower side (100,000 verifications: 5.9 -> 7.0 s)."""
-    return connection.vendor == "sqlite" or writes_on_own_connection()
-
-
-# Python's thread switch interval while a PartWriter writes. Each statement the writer sends
-# ends with it waiting for Python's lock, which the reading thread, busy in Python, gives up only
-# every switch interval (5 ms by default): with a thousand statements, that is the writer's
-# main cost. Measured: 3.79 s at 5 ms, 3.43 s at 0.5 ms.
+# Python's thread switch interval while an import's writer thread writes. Each statement it
+# sends ends with it waiting for Python's lock, which the reading thread, busy in Python, gives up
+# only every switch interval (5 ms by default): with a thousand statements, that was the writer's
+# main cost (3.79 s at 5 ms, 3.43 s at 0.5 ms for 100,000 verifications).
 SWITCH_INTERVAL = 0.0005
-
-
-class _Turns:
-    """Who uses the connection next, while a PartWriter writes on it: the reading thread first.
-
-    The driver runs one statement at a time on a connection, in no particular order: left to it,
-    the writer's statements, sent back to back, keep the reading thread waiting for a whole part.
-    Here a read waits for at most the one statement in flight."""
-
-    def __init__(self, writer: threading.Thread) -> None:
-        self.writer = writer
-        self._condition = threading.Condition()
-        self._busy = False
-        self._readers = 0
-
-    def take(self) -> None:
-        with self._condition:
-            if threading.current_thread() is self.writer:
-                while self._busy or self._readers:
-                    self._condition.wait()
-            else:
-                self._readers += 1
-                while self._busy:
-                    self._condition.wait()
-                self._readers -= 1
-            self._busy = True
-
-    def give(self) -> None:
-        with self._condition:
-            self._busy = False
-            self._condition.notify_all()
-
-
-class _TakingTurns:
-    """A driver cursor that holds a turn from a statement until its rows are read."""
-
-    def __init__(self, cursor: Any, turns: _Turns) -> None:
-        self._cursor = cursor
-        self._turns = turns
-        self._holding = False
-
-    def _take(self) -> None:
-        if not self._holding:
-            self._turns.take()
-            self._holding = True
-
-    def _give(self) -> None:
-        if self._holding:
-            self._holding = False
-            self._turns.give()
-
-    def execute(self, *args: Any) -> Any:
-        self._take()
-        try:
-            result = self._cursor.execute(*args)
-        except BaseException:
-            self._give()
-            raise
-        if self._cursor.description is None:  # no rows to read
-            self._give()
-        return result
-
-    def executemany(self, *args: Any) -> Any:
-        self._take()
-        try:
-            return self._cursor.executemany(*args)
-        finally:
-            self._give()
-
-    def fetchall(self) -> Any:
-        try:
-            return self._cursor.fetchall()
-        finally:
-            self._give()
-
-    def fetchone(self) -> Any:
-        try:
-            return self._cursor.fetchone()
-        finally:
-            self._give()
-
-    @contextmanager
-    def copy(self, *args: Any) -> Iterator[Any]:
-        self._take()
-        try:
-            with self._cursor.copy(*args) as copy:
-                yield copy
-        finally:
-            self._give()
-
-    def close(self) -> None:
-        self._give()
-        self._cursor.close()
-
-
-class PartWriter:
-    """Writes stretches of an import's plan in a second thread while this one goes on reading.
-
-    `write(plan, start, end)` runs in that thread on this thread's own database connection, so in
-    the same transaction; meanwhile this thread spends its time in Python (reading and checking
-    the next rows) and the writer's in the database, which works without Python's lock: the
-    database's share of an import (indexes, history rows, foreign keys) overlaps the reading
-    instead of following it. One statement runs at a time on the connection, and a read from this
-    thread goes before the writer's next statement (_Turns).
-
-    submit(plan, n) hands over the plan's first n rows; rows already written are not written again,
-    and parts waiting in the queue are written as one. A DatabaseError stops the writing and is
-    kept in `error` (PostgreSQL then refuses every later statement of the transaction, reads
-    included); any other exception is raised again when the block ends. Leaving the block waits
-    for the writer; leaving it with an exception writes nothing more.
-    """
-
-    def __init__(self, write: Callable[[Any, int, int], None]) -> None:
-        self._write = write
-        self._queue: queue.SimpleQueue[tuple[Any, int] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._shared: Any = None
-        self._stop = False
-        self._written = 0
-        self._failure: BaseException | None = None
-        self.error: DatabaseError | None = None
-
-    def __enter__(self) -> PartWriter:
-        self._interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
-        return self
-
-    def submit(self, plan: Any, rows: int) -> None:
-        if self._thread is None:
-            self._shared = connections[DEFAULT_DB_ALIAS]
-            self._shared.ensure_connection()
-            self._shared.inc_thread_sharing()
-            self._thread = threading.Thread(target=self._run, name="khcn-import-writer", daemon=True)
-            self._shared.khcn_turns = _Turns(self._thread)
-            self._thread.start()
-        self._queue.put((plan, rows))
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._thread is not None:
-            self._stop = exc_type is not None
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-            del self._shared.khcn_turns
-            self._shared.dec_thread_sharing()
-        sys.setswitchinterval(self._interval)
-        if self._failure is not None and exc_type is None:
-            raise self._failure
-
-    def _run(self) -> None:
-        connections[DEFAULT_DB_ALIAS] = self._shared
-        try:
-            finished = False
-            while not finished:
-                item = self._queue.get()
-                if item is None:
-                    return
-                # Whatever else waits is written with it, as one part.
-                while True:
-                    try:
-                        waiting = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if waiting is None:
-                        finished = True
-                        break
-                    item = waiting
-                plan, rows = item
-                if self._stop or self.error is not None or self._failure is not None or rows <= self._written:
-                    continue
-                try:
-                    self._write(plan, self._written, rows)
-                except DatabaseError as exc:
-                    self.error = exc
-                except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
-                    self._failure = exc
-                self._written = rows
-        finally:
-            # The connection belongs to the reading thread: this one only lets go of it.
-            del connections[DEFAULT_DB_ALIAS]
 
 
 def writes_on_own_connection() -> bool:

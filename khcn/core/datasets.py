@@ -800,7 +800,7 @@ class _BulkReader:
 def _run_bulk_import(dataset: BulkDataset, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> ImportResult:
     reader = _BulkReader(dataset, data, file_name, max_bytes=settings.IMPORT_MAX_BYTES)
     base = {"dataset": dataset.name, "file_name": file_name, "data": data, "user": user}
-    if dataset.writes_in_parts and not dry_run and bulk.writes_while_reading():
+    if dataset.writes_in_parts and not dry_run:
         return _run_in_parts(dataset, reader, base, user=user)
     with bulk.gc_paused():
         plan = dataset.plan(reader.chunks())
@@ -849,52 +849,46 @@ def _write_failed(exc: BaseException) -> list[RowError]:
 
 def _run_in_parts(dataset: BulkDataset, reader: _BulkReader, base: dict[str, Any], *, user: Any) -> ImportResult:
     """The bulk runner for a dataset that writes in parts: rows are written, in the import's one
-    transaction, as soon as they are checked and as long as no row before them was refused, by a
-    second thread while this one reads and checks the next chunk. The database's work (indexes,
-    history rows, foreign keys) then overlaps the reading instead of following it. Any refused
-    row, or a write the database refuses, rolls the whole transaction back: the file is imported
-    whole or not at all, exactly as by plan() then write().
+    transaction, as soon as they are checked and as long as no row before them was refused. Any
+    refused row, or a write the database refuses, rolls the whole transaction back: the file is
+    imported whole or not at all, exactly as by plan() then write().
 
-    The writer holds the transaction on a connection of its own where it can
-    (bulk.writes_on_own_connection: a SQLite file, no transaction around the import); otherwise,
-    as inside a test's transaction, it shares this thread's connection and transaction."""
+    Where a second connection can hold the transaction (bulk.writes_on_own_connection: always in
+    production), a writer thread writes each part while this one reads and checks the next, so
+    that the database's work overlaps the reading. Inside a transaction already (a test's, a
+    caller's atomic block) this thread writes each part itself, between two chunks."""
     if bulk.writes_on_own_connection():
         return _run_in_parts_on_own_connection(dataset, reader, base, user=user)
     file_name = base["file_name"]
     errors: list[RowError] = []
-    plan: BulkPlan | None = None
     with bulk.gc_paused():
         try:
             with transaction.atomic():
                 result = _record(**base, status=ImportBatch.Status.SUCCEEDED, row_count=0)
                 reason = _("Nhập từ tệp %(file)s (lần nhập số %(id)d)") % {"file": file_name, "id": result.batch.pk}
                 reason = reason[:100]
-                writer = bulk.PartWriter(
-                    lambda p, start, end: dataset.write_part(p, start, end, user=user, reason=reason)
-                )
+                written = 0
+                refused: DatabaseError | None = None
 
                 def ready(checked: BulkPlan, rows: int) -> None:
+                    nonlocal written, refused
                     # Nothing more is written once a row is refused: the transaction will roll back.
-                    if not (reader.errors or reader.pending):
-                        writer.submit(checked, rows)
+                    if reader.errors or reader.pending or refused is not None or rows <= written:
+                        return
+                    try:
+                        with transaction.atomic():  # a savepoint: the reads go on after a refusal
+                            dataset.write_part(checked, written, rows, user=user, reason=reason)
+                    except DatabaseError as exc:
+                        refused = exc
+                    written = rows
 
-                stopped = False
-                try:
-                    with writer:
-                        plan = dataset.plan(reader.chunks(), ready)
-                except DatabaseError:
-                    # A read after a refused write: PostgreSQL has given up the transaction, and
-                    # the rows after this one went unchecked.
-                    if writer.error is None:
-                        raise
-                    stopped = True
+                plan = dataset.plan(reader.chunks(), ready)
                 errors = reader.all_errors()
-                if errors and not stopped:
+                if errors:
                     raise _RollBack
-                if writer.error is not None:
-                    errors = _write_failed(writer.error)
+                if refused is not None:
+                    errors = _write_failed(refused)
                     raise _RollBack
-                assert plan is not None
                 dataset.write_end(plan, user=user, reason=reason)
                 batch = result.batch
                 batch.row_count, batch.created_count, batch.updated_count = reader.row_count, plan.created, plan.updated

@@ -337,7 +337,7 @@ def test_a_database_refusal_while_writing_rolls_everything_back(members, monkeyp
     assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
 
 
-# --- Writing in parts while reading (bulk.PartWriter) ------------------------------------------------
+# --- Writing in parts while reading ------------------------------------------------------------------
 
 
 class MemberPartsDataset(MemberDataset):
@@ -377,8 +377,6 @@ class MemberPartsDataset(MemberDataset):
 
 @pytest.fixture
 def in_parts(members, monkeypatch):
-    # Whatever the database: PostgreSQL does not write in parts by default (bulk.writes_while_reading).
-    monkeypatch.setattr(bulk, "writes_while_reading", lambda: True)
     monkeypatch.setitem(datasets._registry, MemberPartsDataset.name, MemberPartsDataset)
     monkeypatch.setattr(MemberPartsDataset, "parts", [])
     monkeypatch.setattr(MemberPartsDataset, "ends", 0)
@@ -389,30 +387,25 @@ def member_rows(count: int, first: int = 40) -> list[list[Any]]:
     return [[f"Chi nhánh {n}", f"01000000{n:02d}", "", "", "0100000001"] for n in range(first, first + count)]
 
 
-def test_checked_rows_are_written_by_a_second_thread_while_the_next_are_read(in_parts, science_officer):
-    interval = sys.getswitchinterval()
+def test_inside_a_transaction_each_chunk_is_written_once_checked(in_parts, science_officer):
     result = datasets.run_import(in_parts.name, "a.xlsx", xlsx(HEADERS, member_rows(5)), user=science_officer)
 
     assert result.ok, result.errors
     assert (result.row_count, result.created, result.batch.row_count, result.batch.created_count) == (5, 5, 5, 5)
-    # Every row once, in order, by the writer thread; then write_end once.
-    parts = in_parts.parts
-    assert [start for start, _end, _name in parts] == [0, *[end for _start, end, _name in parts[:-1]]]
-    assert parts[-1][1] == 5 and {name for *_, name in parts} == {"khcn-import-writer"}
+    # Chunk by chunk (two rows each), every row once, in this thread; then write_end once.
+    here = threading.current_thread().name
+    assert in_parts.parts == [(0, 2, here), (2, 4, here), (4, 5, here)]
     assert in_parts.ends == 1
     stored = Organisation.objects.filter(tax_code__startswith="01000000").exclude(tax_code="0100000001")
     assert stored.count() == 5 and set(stored.values_list("parent__tax_code", flat=True)) == {"0100000001"}
     assert Organisation.history.filter(history_type="+", history_user=science_officer).count() == 5
-    # The connection is the reading thread's alone again, and Python switches threads as before.
-    assert not connection.allow_thread_sharing and not hasattr(connection, "khcn_turns")
-    assert sys.getswitchinterval() == interval
 
 
 def test_a_bad_row_after_written_parts_undoes_them(in_parts, science_officer):
     rows = [*member_rows(4), ["", "0100000099", "", "", ""]]  # the fifth row has no name
     result = datasets.run_import(in_parts.name, "b.xlsx", xlsx(HEADERS, rows), user=science_officer)
 
-    assert in_parts.parts and in_parts.parts[0][0] == 0  # the first chunks were written...
+    assert [part[:2] for part in in_parts.parts] == [(0, 2), (2, 4)]  # the first chunks were written...
     assert not result.ok and [e.row for e in result.errors] == [6]
     assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()  # ...and undone
     assert in_parts.ends == 0
@@ -426,8 +419,8 @@ def test_a_part_the_database_refuses_fails_the_import_and_keeps_nothing(in_parts
     def refuse(self: Any, plan: Any, start: int, end: int, **kwargs: Any) -> None:
         write_part(self, plan, start, end, **kwargs)  # written, then refused: all must go
         if (start == 0) if refused == "first" else (end == 5):
-            # A statement the database refuses: PostgreSQL then refuses the reading thread's
-            # reads too, until the transaction is rolled back.
+            # A statement the database refuses (PostgreSQL would refuse every later statement
+            # of the transaction, reads included, without the savepoint around each part).
             with connection.cursor() as cursor:
                 cursor.execute("SELECT * FROM bang_khong_co")
 
@@ -438,7 +431,6 @@ def test_a_part_the_database_refuses_fails_the_import_and_keeps_nothing(in_parts
     assert "bang_khong_co" in result.errors[0].message
     assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()
     assert list(ImportBatch.objects.values_list("status", flat=True)) == [ImportBatch.Status.FAILED]
-    assert not connection.allow_thread_sharing
 
 
 def test_a_failure_in_the_writer_reaches_the_caller_and_keeps_nothing(in_parts, monkeypatch):
@@ -450,20 +442,23 @@ def test_a_failure_in_the_writer_reaches_the_caller_and_keeps_nothing(in_parts, 
         datasets.run_import(in_parts.name, "d.xlsx", xlsx(HEADERS, member_rows(5)))
     assert not Organisation.objects.filter(tax_code__startswith="010000004").exists()
     assert not ImportBatch.objects.exists()
-    assert not connection.allow_thread_sharing and not hasattr(connection, "khcn_turns")
 
 
 # serialized_rollback: the tests after this one find the data migrations wrote (roles, types).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_the_writer_holds_the_import_on_its_own_connection(in_parts, monkeypatch):
     # As in production (a file database, no transaction around the import): the writer thread
-    # opens its own connection and transaction, and the reading thread's is never shared.
+    # opens its own connection and transaction, and writes while this thread reads.
     assert bulk.writes_on_own_connection()
+    interval = sys.getswitchinterval()
     result = datasets.run_import(in_parts.name, "e.xlsx", xlsx(HEADERS, member_rows(5)))
     assert result.ok, result.errors
-    assert {name for *_, name in in_parts.parts} == {"khcn-import-writer"} and in_parts.ends == 1
+    # Every row once, in order (parts waiting are written as one), by the writer thread.
+    parts = in_parts.parts
+    assert [start for start, _end, _name in parts] == [0, *[end for _start, end, _name in parts[:-1]]]
+    assert parts[-1][1] == 5 and {name for *_, name in parts} == {"khcn-import-writer"} and in_parts.ends == 1
     assert Organisation.objects.filter(tax_code__startswith="010000004").count() == 5
-    assert result.batch.created_count == 5 and not connection.allow_thread_sharing
+    assert result.batch.created_count == 5 and sys.getswitchinterval() == interval
 
     # A bad row after written parts, then a statement the database refuses: nothing is kept.
     in_parts.parts.clear()

@@ -1,5 +1,7 @@
-"""The year file written a part at a time, while later chunks are read (bulk.PartWriter), leaves
-the registry exactly as writing it at once does."""
+"""The year file written a part at a time, while later chunks are read, leaves the registry
+exactly as writing it at once does. (Inside the test's transaction the parts are written between
+chunks by the reading thread; outside one, by a writer thread: core/tests/test_bulk.py and the
+kill tests.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from khcn.core import bulk, datasets
+from khcn.core import datasets
 from khcn.registries.metrology.imports import VerificationDataset
 from khcn.registries.metrology.models import Instrument, Verification
 from khcn.registries.metrology.tests.conftest import VERIFICATION_HEADERS, row, verify, xlsx
@@ -24,7 +26,7 @@ CHUNK = 2
 @pytest.fixture(params=["in parts", "at once"])
 def mode(request, monkeypatch) -> str:
     monkeypatch.setattr(VerificationDataset, "chunk_rows", CHUNK)
-    monkeypatch.setattr(bulk, "writes_while_reading", lambda: request.param == "in parts")
+    monkeypatch.setattr(VerificationDataset, "writes_in_parts", request.param == "in parts")
     return request.param
 
 
@@ -125,7 +127,7 @@ def test_writing_in_parts_leaves_what_writing_at_once_leaves(types, meter, body,
 
     outcomes = []
     for in_parts in (True, False):
-        monkeypatch.setattr(bulk, "writes_while_reading", lambda in_parts=in_parts: in_parts)
+        monkeypatch.setattr(VerificationDataset, "writes_in_parts", in_parts)
         with pytest.raises(_Undo), datasets.transaction.atomic():
             result = datasets.run_import("verifications", "c.xlsx", data, user=quality_officer)
             assert result.ok, result.errors
