@@ -39,6 +39,7 @@ from khcn.research.models import (
     TaskMember,
     Tranche,
 )
+from khcn.research.models.execution import MAX_QUANTITY
 
 
 class NamedSerializer(serializers.Serializer):
@@ -708,7 +709,7 @@ class MemberAddSerializer(TaskScopedSerializer):
 class OutputAddSerializer(serializers.Serializer):
     form = serializers.ChoiceField(choices=Output.Form.choices)
     name = serializers.CharField(max_length=500)
-    quantity_planned = serializers.IntegerField(min_value=1, default=1)
+    quantity_planned = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, default=1)
     quality_target = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -716,7 +717,7 @@ class OutputAssessSerializer(TaskScopedSerializer):
     scoped = {"output": lambda task: Output.objects.active().filter(task=task)}
 
     output = serializers.PrimaryKeyRelatedField(queryset=Output.objects.none(), help_text="Sản phẩm của nhiệm vụ")
-    quantity_achieved = serializers.IntegerField(min_value=0)
+    quantity_achieved = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
     achieved = serializers.BooleanField()
     assessed_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")

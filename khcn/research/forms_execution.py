@@ -26,6 +26,7 @@ from khcn.research.models import (
     TaskMember,
     Tranche,
 )
+from khcn.research.models.execution import MAX_QUANTITY
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 TRANCHE_ROWS = 4
@@ -191,13 +192,13 @@ class MemberAddForm(forms.Form):
 class OutputAddForm(forms.Form):
     form = forms.ChoiceField(label=_("Dạng sản phẩm"), choices=Output.Form.choices)
     name = forms.CharField(label=_("Tên sản phẩm"), max_length=500)
-    quantity_planned = forms.IntegerField(label=_("Số lượng đăng ký"), min_value=1, initial=1)
+    quantity_planned = forms.IntegerField(label=_("Số lượng đăng ký"), min_value=1, max_value=MAX_QUANTITY, initial=1)
     quality_target = forms.CharField(label=_("Chỉ tiêu chất lượng"), required=False, widget=TEXTAREA)
 
 
 class OutputAssessForm(forms.Form):
     output = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Output.objects.none())
-    quantity_achieved = forms.IntegerField(label=_("Số lượng đạt"), min_value=0)
+    quantity_achieved = forms.IntegerField(label=_("Số lượng đạt"), min_value=0, max_value=MAX_QUANTITY)
     achieved = forms.TypedChoiceField(
         label=_("Kết quả"),
         choices=[("1", _("Đạt yêu cầu")), ("0", _("Không đạt"))],

@@ -698,3 +698,17 @@ def test_adjustment_and_resubmission_take_files(task, host, science_officer):
     )
     assert response.status_code == 200, response.content
     assert attachments_for(submitted).get().original_name == "bo-sung.pdf"
+
+
+def test_a_quantity_past_what_the_column_holds_is_refused_with_a_message(task, output, science_officer):
+    # Found by schemathesis on PostgreSQL: 7,298,458,787,059,505 planned units failed in the
+    # database (integer out of range) with a 500.
+    before = Output.objects.count()
+    response = post(
+        science_officer, task, "outputs/", {"form": "type_iii", "name": "Bài báo", "quantity_planned": 2**31}
+    )
+    assert response.status_code == 400 and "quantity_planned" in response.json(), response.content
+    assess = {"output": output.pk, "quantity_achieved": 2**31, "achieved": True, "assessed_on": "2025-09-20"}
+    response = post(science_officer, task, "outputs/assess/", assess)
+    assert response.status_code == 400 and "quantity_achieved" in response.json(), response.content
+    assert Output.objects.count() == before

@@ -239,6 +239,11 @@ class TaskMember(Record):
         return f"{self.person} ({self.get_role_display()})"
 
 
+# The largest quantity an output's columns hold (a PostgreSQL integer): forms and the API refuse
+# more with a message instead of failing in the database.
+MAX_QUANTITY = 2_147_483_647
+
+
 class Output(Record):
     """A promised product (sản phẩm) with its targets, later assessed as achieved or not."""
 
