@@ -713,9 +713,9 @@ class VerificationDataset(datasets.BulkDataset):
             current = newest.get(pk)
             if current is None or dates[index] > dates[current]:
                 newest[pk] = index
-        for pk, first in introduced.items():
-            if newest.get(new_pk[pk]) == first:
-                del newest[new_pk[pk]]  # created from that very row
+        for k, first in introduced.items():
+            if newest.get(new_pk[k]) == first:
+                del newest[new_pk[k]]  # created from that very row
         if newest:
             pks = sorted(newest)
             rows = [newest[pk] for pk in pks]
