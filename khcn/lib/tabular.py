@@ -15,8 +15,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -728,15 +731,25 @@ def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    plan = _piece_plan(data)
+    if plan is None:
+        return _xlsx_rows_whole(data)
+    return _xlsx_rows_in_pieces(data, plan)
+
+
+def _xlsx_rows_whole(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
+        left = sheet.start[1] if sheet.start else 0
     except Exception:  # calamine raises its own error types for every kind of broken file
         raise _broken_xlsx() from None
-    # calamine yields rows from the top of the sheet, so the index is Excel's row number.
+    # calamine yields rows from the top of the sheet, so the index is Excel's row number; its
+    # columns start at the first filled one, and are placed from A as a sheet read in pieces is.
+    padding = [""] * left
     number = 0
     while True:
         try:
@@ -746,7 +759,217 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         except Exception:
             raise _broken_xlsx() from None
         number += 1
-        yield number, list(row)
+        yield number, padding + row if left else list(row)
+
+
+# --- Large sheets, read in pieces ----------------------------------------------------------------
+
+# A first sheet that unpacks to more than two of these is read in pieces of about this size, each a
+# small workbook of its own (the original's workbook, relationships, styles and shared strings, and
+# one run of rows), parsed by calamine on a second thread while the rows of the piece before are
+# checked and written. python-calamine (0.9) has no streaming reader, but it lets go of the GIL
+# while it parses: a year file's second of parsing then overlaps the import's own work instead of
+# preceding it, and calamine holds one piece's grid at a time instead of the whole sheet's.
+XLSX_PIECE_BYTES = 4 << 20
+# Pieces parsed ahead of the rows being read: one waits while the next is parsed.
+_PIECES_AHEAD = 1
+# A piece is at least this many times the size of the shared strings, which each piece carries.
+_SHARED_STRINGS_SHARE = 8
+
+_SHEET_DATA = b"<sheetData>"
+_DIMENSION = re.compile(rb"<dimension\b[^>]*>")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s/>]")
+_FIRST_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+_REL_ID = re.compile(rb'\s(?:\w+:)?id="([^"]+)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_NUMBERED_ROW = re.compile(rb'\sr="\d')
+# The parts every piece carries besides its rows: what calamine reads to find the sheet, its
+# dates (styles, the 1904 flag in the workbook) and its text (shared strings).
+_PIECE_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_PIECE_PART_TYPES = (b"/styles", b"/sharedStrings")
+
+
+@dataclass
+class _PiecePlan:
+    sheet: zipfile.ZipInfo
+    parts: dict[str, bytes]
+    piece_bytes: int
+
+
+def _piece_plan(data: bytes) -> _PiecePlan | None:
+    """How to read the first sheet in pieces, or None to read it whole: a sheet too small to gain,
+    or a workbook laid out in a way this reader does not know (it then goes to calamine whole)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = {info.filename: info for info in archive.infolist()}
+        workbook = b"".join(_member_chunks(data, infos["xl/workbook.xml"]))
+        relationships = b"".join(_member_chunks(data, infos["xl/_rels/workbook.xml.rels"]))
+    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, OSError):
+        return None
+    first = _FIRST_SHEET.search(workbook)
+    wanted = _REL_ID.search(first.group(0)) if first else None
+    if wanted is None:
+        return None
+    sheet_name = None
+    extra: list[str] = []
+    shared_names: set[str] = set()
+    for tag in _RELATIONSHIP.findall(relationships):
+        attributes = {key.rpartition(b":")[2]: value for key, value in _ATTRIBUTE.findall(tag)}
+        target = attributes.get(b"Target", b"").decode("utf-8", "replace")
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if attributes.get(b"Id") == wanted.group(1):
+            sheet_name = name
+        elif attributes.get(b"Type", b"").endswith(_PIECE_PART_TYPES):
+            extra.append(name)
+            if attributes[b"Type"].endswith(b"/sharedStrings"):
+                shared_names.add(name)
+    sheet = infos.get(sheet_name or "")
+    if sheet is None or sheet.file_size < 2 * XLSX_PIECE_BYTES:
+        return None
+    try:
+        parts = {
+            name: b"".join(_member_chunks(data, infos[name]))
+            for name in (*_PIECE_PARTS, *extra)
+            if name in infos and name != sheet.filename
+        }
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        return None
+    # Every piece parses the shared strings again: with many, pieces grow so that this stays a
+    # small share of the work (and a sheet that would make fewer than two is read whole).
+    shared = sum(len(content) for name, content in parts.items() if name in shared_names)
+    piece_bytes = max(XLSX_PIECE_BYTES, _SHARED_STRINGS_SHARE * shared)
+    if sheet.file_size < 2 * piece_bytes:
+        return None
+    return _PiecePlan(sheet=sheet, parts=parts, piece_bytes=piece_bytes)
+
+
+def _sheet_pieces(data: bytes, plan: _PiecePlan) -> Iterator[bytes]:
+    """The sheet's XML as pieces that are each a whole sheet: the original's opening (without the
+    stated dimension, which calamine would size each piece's grid by), a run of rows cut just before
+    a row that states its number (so that calamine places every row where Excel shows it), and the
+    closing tags. A sheet that cannot be cut so comes out as one piece, as it was."""
+    head: bytes | None = None
+    closing = b""
+    buffer = bytearray()
+    for chunk in _member_chunks(data, plan.sheet):
+        buffer += chunk
+        if head is None:
+            start = buffer.find(_SHEET_DATA)
+            root = _ROOT.search(buffer)  # the first element: declarations and comments do not match
+            if start < 0 or root is None:
+                continue
+            end = start + len(_SHEET_DATA)
+            head = _DIMENSION.sub(b"", bytes(buffer[:end]))
+            closing = b"</sheetData></" + root.group(1) + b">"
+            del buffer[:end]
+        while len(buffer) >= plan.piece_bytes:
+            cut = _numbered_row_near(buffer, plan.piece_bytes)
+            if cut <= 0:
+                break
+            yield head + bytes(buffer[:cut]) + closing
+            del buffer[:cut]
+    yield (head or b"") + bytes(buffer)
+
+
+def _numbered_row_near(buffer: bytearray, size: int) -> int:
+    """Where a complete `<row r="…">` tag starts, the last one before `size` bytes or else the first
+    after; -1 if there is none in reach (rows that do not state their number are never cut at)."""
+    end = size
+    for _attempt in range(64):
+        start = buffer.rfind(b"<row", 0, end)
+        if start <= 0:
+            break
+        if _numbered_row_at(buffer, start):
+            return start
+        end = start
+    start = size
+    for _attempt in range(64):
+        start = buffer.find(b"<row", start)
+        if start < 0:
+            break
+        if _numbered_row_at(buffer, start):
+            return start
+        start += 4
+    return -1
+
+
+def _numbered_row_at(buffer: bytearray, start: int) -> bool:
+    close = buffer.find(b">", start, start + 4096)
+    return (
+        close > 0
+        and buffer[start + 4 : start + 5] in (b" ", b"\t", b"\n", b"\r")
+        and _NUMBERED_ROW.search(buffer, start, close) is not None
+    )
+
+
+def _piece_workbook(plan: _PiecePlan, xml: bytes) -> bytes:
+    # Stored, not compressed: calamine unpacks nothing and the CRC is the only pass over the bytes.
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in plan.parts.items():
+            archive.writestr(name, content)
+        archive.writestr(plan.sheet.filename, xml)
+    return out.getvalue()
+
+
+def _xlsx_rows_in_pieces(data: bytes, plan: _PiecePlan) -> Iterator[tuple[int, list[Cell]]]:
+    from python_calamine import CalamineWorkbook
+
+    waiting: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_PIECES_AHEAD)
+    stop = threading.Event()
+
+    def hand_over(kind: str, item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put((kind, item), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parse() -> None:
+        try:
+            for xml in _sheet_pieces(data, plan):
+                piece = _piece_workbook(plan, xml)
+                del xml
+                sheet = CalamineWorkbook.from_filelike(io.BytesIO(piece)).get_sheet_by_index(0)
+                del piece
+                if not hand_over("sheet", sheet):
+                    return
+        except BaseException as exc:  # handed to the reading thread, which raises it there
+            hand_over("error", exc)
+        else:
+            hand_over("end", None)
+
+    thread = threading.Thread(target=parse, name="xlsx-pieces", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = waiting.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                if isinstance(item, TabularError):
+                    raise item
+                raise _broken_xlsx() from None
+            start = item.start
+            if start is None:
+                continue  # a piece with no cell that holds a value
+            top, left = start
+            try:
+                rows = item.to_python()
+            except Exception:
+                raise _broken_xlsx() from None
+            del item
+            # calamine's grid starts at the piece's first filled cell; rows are numbered and
+            # columns placed from A1, as in the sheet read whole.
+            padding = [""] * left
+            for number, row in enumerate(rows, start=top + 1):
+                yield number, (padding + row) if left else row
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
