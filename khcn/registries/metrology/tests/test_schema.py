@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from khcn.registries.metrology.models import Instrument
+from khcn.registries.metrology.models import Instrument, Verification
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +24,14 @@ def test_an_import_can_rewrite_instruments_in_place():
             # Room in each page for the new version of every row (migration 0003).
             cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Instrument._meta.db_table])
             assert "fillfactor=50" in (cursor.fetchone()[0] or [])
+
+
+@pytest.mark.parametrize("model", [Instrument, Verification])
+def test_history_written_by_imports_has_no_index_on_date_or_user(model):
+    history = model.history.model  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, history._meta.db_table)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["unique"] or c["primary_key"]}
+    # Read per record: its id is indexed; nothing selects an import's history by date or user.
+    assert ("id",) in indexed
+    assert not {column for columns in indexed for column in columns} & {"history_date", "history_user_id"}
