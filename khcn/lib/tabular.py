@@ -770,7 +770,7 @@ def _xlsx_rows_whole(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
 # checked and written. python-calamine (0.9) has no streaming reader, but it lets go of the GIL
 # while it parses: a year file's second of parsing then overlaps the import's own work instead of
 # preceding it, and calamine holds one piece's grid at a time instead of the whole sheet's.
-XLSX_PIECE_BYTES = 4 << 20
+XLSX_PIECE_BYTES = 2 << 20
 # Pieces parsed ahead of the rows being read: one waits while the next is parsed.
 _PIECES_AHEAD = 1
 # A piece is at least this many times the size of the shared strings, which each piece carries.
