@@ -515,7 +515,6 @@ def _kind_of(data: bytes, file_name: str) -> str:
     name = file_name.lower()
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
-        _check_xlsx(data)
         return XLSX
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise TabularError(
@@ -572,12 +571,15 @@ _ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,7})"')
 _NOT_SHEETS = re.compile(r"^(?:docProps/.*|xl/theme/.*|xl/styles\.xml|\[Content_Types\]\.xml|.*\.rels)$")
 
 
-def _check_xlsx(data: bytes) -> None:
+def _check_xlsx(data: bytes, *, in_pieces: bool = False) -> _PiecePlan | None:
     """Refuse a workbook that would make the reader unpack or allocate without bound (ASVS 5.2.3).
 
     Sizes are read from the zip directory (calamine's zip reader refuses a part that unpacks to more
     than its declared size, so a lying directory only breaks the file). The sheets are then scanned
-    for cells placed far out, which calamine would turn into a huge dense grid."""
+    for cells placed far out, which calamine would turn into a huge dense grid.
+
+    `in_pieces`: if the first sheet is large enough to be read in pieces, its plan is returned and
+    its scan left to the reading of the pieces, each piece scanned before calamine parses it."""
     # The entry count from the end record, before zipfile reads thousands of directory entries.
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end >= 0 and len(data) >= end + 12 and struct.unpack_from("<H", data, end + 10)[0] > XLSX_MAX_ENTRIES:
@@ -615,13 +617,15 @@ def _check_xlsx(data: bytes) -> None:
                 raise TabularError(_("Tệp Excel có mật khẩu. Hãy bỏ mật khẩu rồi nhập lại."))
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise _broken_xlsx()
+        plan = _piece_plan(data) if in_pieces else None
         for info in infos:
-            if info.is_dir() or not info.filename.endswith(".xml"):
+            if info.is_dir() or not info.filename.endswith(".xml") or (plan and info.filename == plan.sheet.filename):
                 continue
             try:
                 _check_part(_member_chunks(data, info), sheet_only=bool(_NOT_SHEETS.match(info.filename)))
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
                 raise _broken_xlsx() from None
+    return plan
 
 
 def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -671,25 +675,39 @@ def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:
     """Scan one part a chunk at a time (a part may unpack to hundreds of MB): NUL cells anywhere,
     then, from `<sheetData` on, cells placed far out. `sheet_only`: a part that is not a sheet by
     name, scanned only if it holds sheet data after all."""
-    tail = b""
-    in_sheet = exact = False
-    rows_seen: list[int] = []
-    columns_seen: list[int] = []
+    scan = _PartScan(sheet_only=sheet_only)
     for chunk in chunks:
+        scan.feed(chunk)
+
+
+class _PartScan:
+    """The scan of one part, fed a chunk at a time; it raises as soon as what it has seen is too
+    much (the sheet's extent only grows), so that a sheet read in pieces is refused before calamine
+    parses the piece that goes too far."""
+
+    def __init__(self, *, sheet_only: bool = False) -> None:
+        self.sheet_only = sheet_only
+        self.tail = b""
+        self.in_sheet = self.exact = False
+        self.rows_seen: list[int] = []
+        self.columns_seen: list[int] = []
+
+    def feed(self, chunk: bytes) -> None:
         # The tail of the previous chunk goes in front, so nothing is missed across the cut.
-        buffer = tail + chunk
-        tail = buffer[-_OVERLAP:]
-        if not in_sheet and b"<sheetData" in buffer:
-            in_sheet = True
+        buffer = self.tail + chunk
+        self.tail = buffer[-_OVERLAP:]
+        if not self.in_sheet and b"<sheetData" in buffer:
+            self.in_sheet = True
         # OOXML writes a NUL as "_x0000_", which calamine unescapes; databases refuse NUL in text.
-        if (in_sheet or not sheet_only) and b"_x0000_" in buffer:
+        if (self.in_sheet or not self.sheet_only) and b"_x0000_" in buffer:
             raise TabularError(_("Tệp Excel có ký tự NUL (mã 0) trong một ô: tệp bị hỏng hoặc được tạo bất thường."))
-        if not in_sheet:
-            continue
-        if not exact:
+        if not self.in_sheet:
+            return
+        rows_seen, columns_seen = self.rows_seen, self.columns_seen
+        if not self.exact:
             far = _FAR_REF.search(buffer)
             if far is None:
-                continue  # at most 26 columns by fewer than MAX_ROWS rows so far
+                return  # at most 26 columns by fewer than MAX_ROWS rows so far
             if far.group(1) is None:
                 raise TabularError(
                     _("Bảng tính có dữ liệu ở dòng quá xa (từ dòng %(max)s trở đi); mỗi lần nhập tối đa %(max)s dòng.")
@@ -698,7 +716,7 @@ def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:
             # Something lies far out (or only looks like it): measure the sheet exactly from here on.
             # The chunks before held only columns A-Z and rows under MAX_ROWS; counting from A1 for
             # them can only make the sheet look larger.
-            exact = True
+            self.exact = True
             rows_seen.append(1)
             columns_seen.append(1)
         rows = [int(r) for r in _ROW_REF.findall(buffer)]
@@ -716,25 +734,16 @@ def _check_part(chunks: Iterator[bytes], *, sheet_only: bool = False) -> None:
         rows_seen[:] = [min([*rows_seen, *rows]), max([*rows_seen, *rows])] if rows or rows_seen else []
         if len(columns_seen) > 2:
             columns_seen[:] = [min(columns_seen), max(columns_seen)]
-    if not exact:
-        return
-    width = (max(columns_seen) - min(columns_seen) + 1) if columns_seen else 1
-    height = (max(rows_seen) - min(rows_seen) + 1) if rows_seen else 1
-    if width * height > XLSX_MAX_CELLS:
-        raise TabularError(
-            _(
-                "Bảng tính trải quá rộng (%(width)s cột × %(height)s dòng); hãy xoá các ô thừa ở xa vùng dữ liệu "
-                "rồi lưu lại."
+        width = (max(columns_seen) - min(columns_seen) + 1) if columns_seen else 1
+        height = (max(rows_seen) - min(rows_seen) + 1) if rows_seen else 1
+        if width * height > XLSX_MAX_CELLS:
+            raise TabularError(
+                _(
+                    "Bảng tính trải quá rộng (%(width)s cột × %(height)s dòng); hãy xoá các ô thừa ở xa vùng dữ "
+                    "liệu rồi lưu lại."
+                )
+                % {"width": group_thousands(width), "height": group_thousands(height)}
             )
-            % {"width": group_thousands(width), "height": group_thousands(height)}
-        )
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    plan = _piece_plan(data)
-    if plan is None:
-        return _xlsx_rows_whole(data)
-    return _xlsx_rows_in_pieces(data, plan)
 
 
 def _xlsx_rows_whole(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
@@ -775,6 +784,8 @@ XLSX_PIECE_BYTES = 2 << 20
 _PIECES_AHEAD = 1
 # A piece is at least this many times the size of the shared strings, which each piece carries.
 _SHARED_STRINGS_SHARE = 8
+# The workbook and its relationships are read whole to find the first sheet; larger ones are odd.
+_SMALL_PART = 1 << 20
 
 _SHEET_DATA = b"<sheetData>"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*>")
@@ -803,6 +814,8 @@ def _piece_plan(data: bytes) -> _PiecePlan | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = {info.filename: info for info in archive.infolist()}
+        if max(infos["xl/workbook.xml"].file_size, infos["xl/_rels/workbook.xml.rels"].file_size) > _SMALL_PART:
+            return None
         workbook = b"".join(_member_chunks(data, infos["xl/workbook.xml"]))
         relationships = b"".join(_member_chunks(data, infos["xl/_rels/workbook.xml.rels"]))
     except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, OSError):
@@ -827,6 +840,13 @@ def _piece_plan(data: bytes) -> _PiecePlan | None:
     sheet = infos.get(sheet_name or "")
     if sheet is None or sheet.file_size < 2 * XLSX_PIECE_BYTES:
         return None
+    # Every piece parses the shared strings again: with many, pieces grow so that this stays a
+    # small share of the work (and a sheet that would make fewer than two is read whole). Sizes as
+    # the directory declares them, which no part may exceed.
+    shared = sum(infos[name].file_size for name in shared_names if name in infos)
+    piece_bytes = max(XLSX_PIECE_BYTES, _SHARED_STRINGS_SHARE * shared)
+    if sheet.file_size < 2 * piece_bytes:
+        return None
     try:
         parts = {
             name: b"".join(_member_chunks(data, infos[name]))
@@ -834,12 +854,6 @@ def _piece_plan(data: bytes) -> _PiecePlan | None:
             if name in infos and name != sheet.filename
         }
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
-        return None
-    # Every piece parses the shared strings again: with many, pieces grow so that this stays a
-    # small share of the work (and a sheet that would make fewer than two is read whole).
-    shared = sum(len(content) for name, content in parts.items() if name in shared_names)
-    piece_bytes = max(XLSX_PIECE_BYTES, _SHARED_STRINGS_SHARE * shared)
-    if sheet.file_size < 2 * piece_bytes:
         return None
     return _PiecePlan(sheet=sheet, parts=parts, piece_bytes=piece_bytes)
 
@@ -852,7 +866,11 @@ def _sheet_pieces(data: bytes, plan: _PiecePlan) -> Iterator[bytes]:
     head: bytes | None = None
     closing = b""
     buffer = bytearray()
+    # The sheet's safety scan (see _check_xlsx), made here on the way: each chunk is scanned before
+    # it can be part of a piece, so calamine never parses what the scan would refuse.
+    scan = _PartScan()
     for chunk in _member_chunks(data, plan.sheet):
+        scan.feed(chunk)
         buffer += chunk
         if head is None:
             start = buffer.find(_SHEET_DATA)
@@ -1012,9 +1030,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
 
 def read_rows(data: bytes, file_name: str) -> Iterator[tuple[int, list[Cell]]]:
     """(Excel row number, cells) for each row of the first sheet, read lazily."""
-    kind = _kind_of(data, file_name)
-    rows = _xlsx_rows(data) if kind == XLSX else _csv_rows(data)
-    return _guarded(rows)
+    if _kind_of(data, file_name) == CSV:
+        return _guarded(_csv_rows(data))
+    plan = _check_xlsx(data, in_pieces=True)
+    return _guarded(_xlsx_rows_in_pieces(data, plan) if plan else _xlsx_rows_whole(data))
 
 
 def _guarded(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:

@@ -223,3 +223,33 @@ def test_each_piece_is_a_whole_sheet_without_the_stated_dimension(small_pieces):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         whole = archive.read(plan.sheet.filename)
     assert sum(xml.count(b"<row ") for xml in pieces) == whole.count(b"<row ")
+
+
+@pytest.mark.parametrize(
+    ("late_cell", "message"),
+    [
+        ('<c r="XFD280"><v>1</v></c>', "trải quá rộng"),  # 16,384 columns by 280 rows
+        ('<c r="A290"><v>1</v></c></row><row r="400000"><c r="A400000"><v>1</v></c>', "dòng quá xa"),
+        ('<c r="G280" t="inlineStr"><is><t>a_x0000_b</t></is></c>', "NUL"),
+    ],
+)
+def test_a_large_sheet_is_scanned_piece_by_piece_and_nothing_refused_reaches_calamine(
+    small_pieces, monkeypatch, late_cell, message
+):
+    monkeypatch.setattr(tabular, "XLSX_MAX_CELLS", 26 * 300 * 10)  # 16,384 x 280 is then too wide
+    data = _rewrite_sheet(
+        _workbook(), lambda xml: xml.replace(b"</row></sheetData>", late_cell.encode() + b"</row></sheetData>")
+    )
+    # Whole, the file is refused before anything is read; in pieces, its sheet's scan is left to
+    # the reading, which refuses it before the piece holding the cell is parsed.
+    with pytest.raises(tabular.TabularError, match=message):
+        tabular._check_xlsx(data)
+    assert tabular._check_xlsx(data, in_pieces=True) is not None
+    monkeypatch.setattr(tabular, "_CHUNK", 2048)  # unpacked a little at a time, as a real sheet is
+    wrapped: list[bytes] = []
+    original = tabular._piece_workbook
+    monkeypatch.setattr(tabular, "_piece_workbook", lambda plan, xml: wrapped.append(xml) or original(plan, xml))
+    with pytest.raises(tabular.TabularError, match=message):
+        list(tabular.read_rows(data, "kiem-dinh.xlsx"))
+    assert len(wrapped) > 5  # pieces before the cell were parsed
+    assert not any(late_cell.encode()[:12] in xml for xml in wrapped)
