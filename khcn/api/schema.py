@@ -8,6 +8,8 @@ view can produce, in DRF's own error format:
 - 401/403: the view needs a signed-in user (403 also when the role or the record forbids it);
 - 404: a path parameter (a record the user may not see answers 404, as on the web pages) or a page
   number past the end;
+- 415: a request body sent without one of the documented content types (JSON, form, multipart),
+  or one whose type cannot be read from it (a multipart body with no boundary, for one);
 - 429: the rate limit.
 """
 
@@ -61,6 +63,8 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if has_body or has_filters:
             errors["400"] = OpenApiResponse(response=VALIDATION_ERROR_SCHEMA, description="Dữ liệu không hợp lệ")
+        if has_body:
+            errors["415"] = _detail("Kiểu nội dung (Content-Type) không được hỗ trợ")
         if any(not issubclass(permission, AllowAny) for permission in getattr(view, "permission_classes", ())):
             errors["401"] = _detail("Chưa xác thực (thiếu hoặc sai token)")
             errors["403"] = _detail("Không có quyền")
