@@ -932,7 +932,7 @@ def _piece_workbook(plan: _PiecePlan, xml: bytes) -> bytes:
 
 
 def _xlsx_rows_in_pieces(data: bytes, plan: _PiecePlan) -> Iterator[tuple[int, list[Cell]]]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     waiting: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_PIECES_AHEAD)
     stop = threading.Event()
@@ -947,6 +947,7 @@ def _xlsx_rows_in_pieces(data: bytes, plan: _PiecePlan) -> Iterator[tuple[int, l
         return False
 
     def parse() -> None:
+        outcome: tuple[str, Any] = ("end", None)
         try:
             for xml in _sheet_pieces(data, plan):
                 piece = _piece_workbook(plan, xml)
@@ -955,10 +956,9 @@ def _xlsx_rows_in_pieces(data: bytes, plan: _PiecePlan) -> Iterator[tuple[int, l
                 del piece
                 if not hand_over("sheet", sheet):
                     return
-        except BaseException as exc:  # handed to the reading thread, which raises it there
-            hand_over("error", exc)
-        else:
-            hand_over("end", None)
+        except BaseException as exc:  # noqa: BLE001 - whatever it is, the reading thread raises it
+            outcome = ("error", exc)
+        hand_over(*outcome)
 
     thread = threading.Thread(target=parse, name="xlsx-pieces", daemon=True)
     thread.start()
@@ -968,9 +968,11 @@ def _xlsx_rows_in_pieces(data: bytes, plan: _PiecePlan) -> Iterator[tuple[int, l
             if kind == "end":
                 return
             if kind == "error":
-                if isinstance(item, TabularError):
-                    raise item
-                raise _broken_xlsx() from None
+                # What calamine or the unpacking refuse is a broken file, as when the sheet is read
+                # whole; the scan's own refusals keep their message; anything else is ours.
+                if isinstance(item, (CalamineError, zipfile.BadZipFile, zlib.error, EOFError)):
+                    raise _broken_xlsx() from None
+                raise item
             start = item.start
             if start is None:
                 continue  # a piece with no cell that holds a value

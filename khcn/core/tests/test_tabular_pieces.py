@@ -253,3 +253,13 @@ def test_a_large_sheet_is_scanned_piece_by_piece_and_nothing_refused_reaches_cal
         list(tabular.read_rows(data, "kiem-dinh.xlsx"))
     assert len(wrapped) > 5  # pieces before the cell were parsed
     assert not any(late_cell.encode()[:12] in xml for xml in wrapped)
+
+
+def test_a_fault_of_ours_in_the_second_thread_is_raised_as_it_is_not_taken_for_a_broken_file(small_pieces, monkeypatch):
+    def failing(plan, xml):
+        raise RuntimeError("a fault in the piece reader")
+
+    monkeypatch.setattr(tabular, "_piece_workbook", failing)
+    with pytest.raises(RuntimeError, match="a fault in the piece reader"):
+        list(tabular.read_rows(_workbook(), "kiem-dinh.xlsx"))
+    assert not [thread for thread in threading.enumerate() if thread.name == "xlsx-pieces"]
